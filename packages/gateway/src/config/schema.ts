@@ -1,0 +1,63 @@
+/**
+ * The switchyard.yaml contract (README "Configuration"). Providers are validated by the schema of their
+ * `type` (see providers/catalog.ts), so adding a provider type never touches this file.
+ */
+import { z } from 'zod';
+import { durationMs, sizeBytes } from './units.js';
+
+/** Provider ids and model ids: what may appear as a key under `providers:` (letters, digits, `._-`). */
+const providerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-"');
+
+/** One deployment of a model: which provider serves it, under which upstream model name. */
+export const DeploymentSchema = z.strictObject({
+  provider: z.string().min(1),
+  /** Upstream model name; defaults to the model id. */
+  model: z.string().min(1).optional(),
+});
+
+/** An explicit model id under `models:`. */
+export const ModelSchema = z.strictObject({
+  id: z.string().min(1),
+  deployments: z.array(DeploymentSchema).min(1),
+  /** Tokens; used only where the provider requires `max_tokens` and the client sent none (Anthropic). */
+  default_max_tokens: z.number().int().positive().optional(),
+  /** Provider-specific defaults merged under each request (e.g. Ollama `options`, `keep_alive`). */
+  params: z.record(z.string(), z.unknown()).optional(),
+  drop_unsupported_params: z.boolean().optional(),
+});
+
+/** `server:` settings. */
+export const ServerSchema = z.strictObject({
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+  /** When set, every route but `/health` needs `Authorization: Bearer <key>` or `x-api-key`. */
+  api_keys: z.array(z.string().min(1)).optional(),
+  /** Largest request body accepted, in bytes (or `10mb`); larger gets 413. Default 10 MiB. */
+  body_limit: sizeBytes.default(10 * 1024 * 1024),
+  /** Log level of the JSON logger on stdout. */
+  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long shutdown waits for in-flight requests, in ms (or `10s`). */
+  drain_timeout: durationMs.default(10_000),
+});
+
+/** The top level of switchyard.yaml before per-type provider validation. */
+export function configSchema(providerTypes: readonly [string, ...string[]]) {
+  return z.strictObject({
+    server: ServerSchema.default({ body_limit: 10 * 1024 * 1024, log_level: 'info', drain_timeout: 10_000 }),
+    providers: z.record(providerId, z.looseObject({ type: z.enum(providerTypes) })).default({}),
+    models: z.array(ModelSchema).default([]),
+  });
+}
+
+export type ServerConfig = z.infer<typeof ServerSchema>;
+export type ModelConfig = z.infer<typeof ModelSchema>;
+export type DeploymentConfig = z.infer<typeof DeploymentSchema>;
+
+/** The validated config: providers hold their type's parsed settings. */
+export interface GatewayConfig {
+  server: ServerConfig;
+  providers: Record<string, { type: string } & Record<string, unknown>>;
+  models: ModelConfig[];
+  /** Directory of the config file; relative paths in provider settings resolve against it. */
+  dir: string;
+}

@@ -1,0 +1,37 @@
+import { GatewayError } from '../http/errors.js';
+
+/** Response header listing request parameters dropped because the provider cannot honour them. */
+export const DROPPED_PARAMS_HEADER = 'x-switchyard-dropped-params';
+
+/**
+ * Applies the "nothing is silently ignored" rule (issue #3 §5): every field in `unsupported` that the
+ * client actually sent either fails the request with a 400 naming it, or, when `drop` is true (config
+ * `drop_unsupported_params`), is removed and reported.
+ * @param body the client's request body (not modified)
+ * @param unsupported field names the provider cannot honour for this request
+ * @param providerType for the error message
+ * @param drop true to drop instead of failing
+ * @returns the body without dropped fields, and the dropped names (for {@link DROPPED_PARAMS_HEADER})
+ * @throws GatewayError 400 with `param` = the first unsupported field, when not dropping
+ */
+export function applyUnsupportedParams(
+  body: Record<string, unknown>,
+  unsupported: readonly string[],
+  providerType: string,
+  drop: boolean,
+): { body: Record<string, unknown>; dropped: string[] } {
+  const present = unsupported.filter((name) => body[name] !== undefined && body[name] !== null);
+  if (present.length === 0) return { body, dropped: [] };
+  if (!drop) {
+    const first = present[0]!;
+    throw new GatewayError(
+      400,
+      `parameter '${first}' is not supported by provider type '${providerType}'` +
+        ' (set drop_unsupported_params: true on the provider or model to drop it instead)',
+      { param: first, code: 'unsupported_parameter' },
+    );
+  }
+  const copy = { ...body };
+  for (const name of present) delete copy[name];
+  return { body: copy, dropped: present };
+}

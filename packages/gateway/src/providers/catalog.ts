@@ -1,0 +1,10 @@
+import type { ProviderDefinition } from './definition.js';
+import { openAICompatibleDefinition } from './openai-compatible/provider.js';
+
+/**
+ * Every provider type the gateway knows. Adding a provider type is one folder under `providers/` and one
+ * line here; the config loader validates `providers.<id>` entries with the matching definition's schema.
+ */
+export const providerDefinitions: readonly ProviderDefinition[] = [
+  openAICompatibleDefinition as unknown as ProviderDefinition,
+];

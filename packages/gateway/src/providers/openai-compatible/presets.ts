@@ -1,0 +1,34 @@
+/**
+ * OpenAI-compatible services as data: a preset fills the base URL and says whether the upstream is
+ * self-hosted (then `base_url` is required and discovery is on by default). Base URLs are the services'
+ * documented OpenAI-compatible endpoints.
+ */
+export interface OpenAICompatiblePreset {
+  /** Default base URL including the `/v1`-style prefix; absent for self-hosted types. */
+  baseUrl?: string;
+  /** Self-hosted servers need `base_url` and default to `discover: true`. */
+  selfHosted: boolean;
+  /** Human name for docs and logs. */
+  label: string;
+}
+
+/** Every `type` handled by the OpenAI-compatible passthrough adapter. */
+export const OPENAI_COMPATIBLE_PRESETS = {
+  'openai-compatible': { selfHosted: true, label: 'any OpenAI-compatible server' },
+  vllm: { selfHosted: true, label: 'vLLM' },
+  llamacpp: { selfHosted: true, label: 'llama.cpp llama-server' },
+  lmstudio: { selfHosted: true, label: 'LM Studio' },
+  openai: { baseUrl: 'https://api.openai.com/v1', selfHosted: false, label: 'OpenAI' },
+  together: { baseUrl: 'https://api.together.xyz/v1', selfHosted: false, label: 'Together AI' },
+  fireworks: { baseUrl: 'https://api.fireworks.ai/inference/v1', selfHosted: false, label: 'Fireworks AI' },
+  groq: { baseUrl: 'https://api.groq.com/openai/v1', selfHosted: false, label: 'Groq' },
+  cerebras: { baseUrl: 'https://api.cerebras.ai/v1', selfHosted: false, label: 'Cerebras' },
+  sambanova: { baseUrl: 'https://api.sambanova.ai/v1', selfHosted: false, label: 'SambaNova' },
+  nvidia: { baseUrl: 'https://integrate.api.nvidia.com/v1', selfHosted: false, label: 'NVIDIA NIM' },
+  deepseek: { baseUrl: 'https://api.deepseek.com/v1', selfHosted: false, label: 'DeepSeek' },
+  mistral: { baseUrl: 'https://api.mistral.ai/v1', selfHosted: false, label: 'Mistral AI' },
+  openrouter: { baseUrl: 'https://openrouter.ai/api/v1', selfHosted: false, label: 'OpenRouter' },
+} as const satisfies Record<string, OpenAICompatiblePreset>;
+
+/** A preset name, which is also its config `type`. */
+export type OpenAICompatibleType = keyof typeof OPENAI_COMPATIBLE_PRESETS;

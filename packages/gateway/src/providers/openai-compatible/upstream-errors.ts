@@ -1,0 +1,85 @@
+import { errors as undiciErrors } from 'undici';
+import { GatewayError, normalizeErrorBody, UpstreamError } from '../../http/errors.js';
+
+/** Largest upstream error body read, in bytes; the rest is discarded. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * Reads a non-2xx upstream response and turns it into an {@link UpstreamError} that keeps the upstream's
+ * status and carries its message in the OpenAI envelope (vLLM's flat error bodies included).
+ * @param status upstream HTTP status
+ * @param headers upstream response headers (for `retry-after`)
+ * @param body upstream body stream; consumed up to 64 KiB
+ */
+export async function upstreamStatusError(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: AsyncIterable<Uint8Array> & { destroy?: () => void },
+): Promise<UpstreamError> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    parts.push(Buffer.from(chunk));
+    size += chunk.byteLength;
+    if (size >= MAX_ERROR_BODY) {
+      body.destroy?.();
+      break;
+    }
+  }
+  const envelope = normalizeErrorBody(status, Buffer.concat(parts).toString('utf8')).error;
+  const retryAfterMs = parseRetryAfter(headers['retry-after']);
+  const outHeaders: Record<string, string> = {};
+  if (retryAfterMs !== undefined) outHeaders['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
+  return new UpstreamError(status, envelope.message, {
+    failure: 'status',
+    type: envelope.type,
+    param: envelope.param,
+    code: envelope.code,
+    headers: outHeaders,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+}
+
+/**
+ * Parses `Retry-After` (delta seconds or an HTTP date, RFC 9110 §10.2.3) into milliseconds from now.
+ * @returns undefined when absent or unparseable
+ */
+export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  const seconds = Number(v);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(v);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - Date.now());
+}
+
+/**
+ * Maps a thrown transport error to the client-facing error: connect failures → 502, timeouts → 504.
+ * Abort errors caused by the client going away are rethrown unchanged.
+ * @param err what undici threw
+ * @param providerId for the message
+ * @param clientSignal the request's own signal, to tell a client abort from a timeout
+ */
+export function transportError(err: unknown, providerId: string, clientSignal: AbortSignal): unknown {
+  if (err instanceof GatewayError) return err;
+  if (clientSignal.aborted) return err;
+  const code = (err as { code?: string }).code ?? '';
+  const name = (err as { name?: string }).name ?? '';
+  if (
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError ||
+    name === 'TimeoutError' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
+    return new UpstreamError(504, `upstream provider '${providerId}' timed out`, {
+      failure: 'timeout',
+      code: 'upstream_timeout',
+    });
+  }
+  const detail = code || (err as Error).message;
+  return new UpstreamError(502, `upstream provider '${providerId}' is unreachable (${detail})`, {
+    failure: 'connect',
+    code: 'upstream_unreachable',
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * The contract every provider adapter implements. The gateway's canonical format is the OpenAI wire format
+ * itself (shared/DESIGN.md): a provider receives the client's OpenAI request body and returns an OpenAI
+ * response, OpenAI chunks, or (for OpenAI-compatible upstreams) the upstream's bytes untouched.
+ */
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import { GatewayError } from '../http/errors.js';
+
+/** Gateway endpoints a request can target. The vLLM extras are shared/api/vllm.md §3. */
+export type Endpoint =
+  | 'chat.completions'
+  | 'completions'
+  | 'embeddings'
+  | 'tokenize'
+  | 'detokenize'
+  | 'pooling'
+  | 'classify'
+  | 'score'
+  | 'rerank'
+  | 'audio.transcriptions';
+
+/** What a model can do, as listed on `/v1/models` entries. */
+export type Capability =
+  | 'chat'
+  | 'completion'
+  | 'embedding'
+  | 'tokenize'
+  | 'rerank'
+  | 'score'
+  | 'classify'
+  | 'transcription';
+
+/** A model a provider found upstream (or on disk), served under `id` unless config maps it. */
+export interface DiscoveredModel {
+  /** Upstream model name; also the gateway model id for discovered models. */
+  id: string;
+  capabilities?: Capability[];
+  /** Context length in tokens, when known. */
+  maxModelLen?: number;
+  /** Unix seconds. */
+  created?: number;
+}
+
+/** Per-model settings from `models[].` in switchyard.yaml that adapters may read. */
+export interface ModelOptions {
+  /** Value for providers that require `max_tokens` (Anthropic) when the client sent none. Tokens. */
+  default_max_tokens?: number;
+  /** Provider-specific defaults merged under the client's request (e.g. Ollama `options`, `keep_alive`). */
+  params?: Record<string, unknown>;
+  /** Drop parameters the provider cannot honour instead of answering 400. */
+  drop_unsupported_params?: boolean;
+}
+
+/** Upstream wait time recorded by a provider so the gateway can report its own overhead. */
+export interface UpstreamTiming {
+  /** Milliseconds spent waiting for the upstream (request sent → headers, plus time blocked on body reads). */
+  waitMs: number;
+}
+
+/** One call routed to a provider. */
+export interface ProviderRequest {
+  endpoint: Endpoint;
+  /** The client's JSON body, parsed, unmodified (the `model` field still holds the client's model id). */
+  body: Record<string, unknown>;
+  /** The client's original JSON bytes, for byte-exact passthrough. Absent for multipart requests. */
+  rawBody?: Buffer;
+  /** Multipart upload (transcriptions): the request stream, not buffered, and its content type. */
+  upload?: { stream: Readable; contentType: string };
+  /** The model id the client asked for. */
+  clientModel: string;
+  /** The upstream model name chosen by routing (the deployment's `model`). */
+  model: string;
+  /** True when the client asked for `stream: true`. */
+  stream: boolean;
+  /** Aborted when the client disconnects or a deadline passes; providers must stop upstream work. */
+  signal: AbortSignal;
+  /** Gateway request id (also sent upstream as `x-request-id`). */
+  requestId: string;
+  /** Settings of the routed model from config. */
+  options: ModelOptions;
+  /** Filled in by the provider. */
+  timing: UpstreamTiming;
+}
+
+/** A provider's answer. The HTTP layer writes it; providers never touch the client socket. */
+export type ProviderResponse =
+  /** A JSON body (OpenAI shape) with a status, usually 200. */
+  | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
+  /**
+   * OpenAI chunk objects, written as SSE `data: {...}\n\n` then `data: [DONE]\n\n`. An error thrown by the
+   * iterator after the first chunk becomes a final `data: {"error": {...}}` event.
+   */
+  | { kind: 'chunks'; chunks: AsyncIterable<unknown>; headers?: Record<string, string> }
+  /** Upstream bytes written as they arrive (passthrough), with the upstream's status and content type. */
+  | {
+      kind: 'bytes';
+      status: number;
+      contentType: string;
+      body: AsyncIterable<Uint8Array>;
+      headers?: Record<string, string>;
+    };
+
+/** Context handed to provider factories. */
+export interface ProviderContext {
+  logger: Logger;
+  /** Directory of the config file, for resolving relative paths (bytes on disk, not URLs). */
+  configDir: string;
+}
+
+/** A configured upstream. One instance per `providers.<id>` entry in switchyard.yaml. */
+export interface Provider {
+  /** The key under `providers:` in config; reported as `owned_by` on `/v1/models`. */
+  readonly id: string;
+  /** The config `type` (e.g. `embedded`, `vllm`, `ollama`). */
+  readonly type: string;
+  /** True when the gateway should list this provider's upstream models (`discover`, default per type). */
+  readonly discover: boolean;
+  /** Models available upstream; used for discovery and as the reachability check. Throws when unreachable. */
+  listModels(signal: AbortSignal): Promise<DiscoveredModel[]>;
+  /** Serves one request. Throws {@link GatewayError} / UpstreamError for failures a client should see. */
+  handle(request: ProviderRequest): Promise<ProviderResponse>;
+  /** Releases sockets, model memory and timers. */
+  close(): Promise<void>;
+}
+
+/**
+ * The 400 for an endpoint a provider type has no equivalent for, e.g. `/tokenize` on Ollama.
+ * @param providerType config `type` of the provider
+ * @param endpoint the gateway endpoint that was called
+ */
+export function unsupportedEndpoint(providerType: string, endpoint: Endpoint): GatewayError {
+  return new GatewayError(400, `provider type '${providerType}' does not support the ${endpoint} endpoint`, {
+    code: 'unsupported_endpoint',
+  });
+}
