@@ -9,7 +9,9 @@ export class InterpolationError extends Error {
     readonly path: string,
     readonly variable: string,
   ) {
-    super(`${path}: environment variable ${variable} is not set (write \${${variable}:-} for an empty default)`);
+    super(
+      `${path}: environment variable ${variable} is not set (write \${${variable}:-} for an empty default)`,
+    );
     this.name = 'InterpolationError';
   }
 }

@@ -78,7 +78,8 @@ export class UpstreamError extends GatewayError {
     this.name = 'UpstreamError';
     this.failure = options.failure;
     this.retryAfterMs = options.retryAfterMs;
-    this.retryable = options.failure !== 'protocol' && (options.failure !== 'status' || RETRYABLE_STATUSES.has(status));
+    this.retryable =
+      options.failure !== 'protocol' && (options.failure !== 'status' || RETRYABLE_STATUSES.has(status));
   }
 }
 

@@ -73,7 +73,9 @@ export class OpenAICompatibleProvider implements Provider {
       throw transportError(err, this.id, signal);
     }
     if (res.statusCode >= 400) throw await upstreamStatusError(res.statusCode, res.headers, res.body);
-    const body = (await res.body.json()) as { data?: { id?: unknown; max_model_len?: unknown; created?: unknown }[] };
+    const body = (await res.body.json()) as {
+      data?: { id?: unknown; max_model_len?: unknown; created?: unknown }[];
+    };
     return (body.data ?? [])
       .filter((m) => typeof m.id === 'string')
       .map((m) => ({
@@ -87,7 +89,9 @@ export class OpenAICompatibleProvider implements Provider {
     const path = PATHS[req.endpoint];
     if (!path) throw unsupportedEndpoint(this.type, req.endpoint);
     const body =
-      req.rawBody && req.body.model === req.model ? req.rawBody : JSON.stringify({ ...req.body, model: req.model });
+      req.rawBody && req.body.model === req.model
+        ? req.rawBody
+        : JSON.stringify({ ...req.body, model: req.model });
     const started = performance.now();
     let res: Awaited<ReturnType<typeof request>>;
     try {
