@@ -1,0 +1,76 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config/schema.js';
+import { buildServer } from './http/server.js';
+import { providerDefinitions } from './providers/catalog.js';
+import type { Provider } from './providers/provider.js';
+import { ModelRegistry } from './routing/model-registry.js';
+import { Router } from './routing/router.js';
+import { createLogger } from './telemetry/logger.js';
+
+/** Where to listen; each falls back to `server.host` / `server.port` from config, then 127.0.0.1:4000. */
+export interface ListenOptions {
+  host?: string;
+  port?: number;
+  logger?: Logger;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  /** `http://HOST:PORT` (no trailing slash). */
+  url: string;
+  registry: ModelRegistry;
+  /** Stops accepting, waits for in-flight requests, closes providers. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates every configured provider, checks them once (discovery), and starts the HTTP server.
+ * Unreachable providers are reported (see `registry.providerStatuses()`) and retried periodically; the
+ * gateway serves the rest.
+ * @throws when the port cannot be bound
+ */
+export async function startGateway(
+  config: GatewayConfig,
+  options: ListenOptions = {},
+): Promise<RunningGateway> {
+  const logger = options.logger ?? createLogger(config.server.log_level);
+  const providers = createProviders(config, logger);
+  const registry = new ModelRegistry(config, providers, logger);
+  await registry.refreshAll();
+  registry.startRefreshing();
+  const app = buildServer({ server: config.server, registry, router: new Router(registry), logger });
+  const host = options.host ?? config.server.host ?? '127.0.0.1';
+  const port = options.port ?? config.server.port ?? 4000;
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    registry.stop();
+    await Promise.all([...providers.values()].map((p) => p.close()));
+    throw err;
+  }
+  const address = app.server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    registry,
+    close: async () => {
+      registry.stop();
+      await app.close();
+      await Promise.all([...providers.values()].map((p) => p.close()));
+    },
+  };
+}
+
+/** Instantiates `providers:` from config, in config order. */
+export function createProviders(config: GatewayConfig, logger: Logger): Map<string, Provider> {
+  const providers = new Map<string, Provider>();
+  for (const [id, settings] of Object.entries(config.providers)) {
+    const definition = providerDefinitions.find((d) => d.types.includes(settings.type))!;
+    providers.set(
+      id,
+      definition.create(id, settings, { logger: logger.child({ provider: id }), configDir: config.dir }),
+    );
+  }
+  return providers;
+}

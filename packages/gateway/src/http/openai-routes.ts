@@ -1,0 +1,131 @@
+import { performance } from 'node:perf_hooks';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Endpoint } from '../providers/provider.js';
+import type { ModelRegistry, ServedModel } from '../routing/model-registry.js';
+import type { Router } from '../routing/router.js';
+import { sendError } from './error-handler.js';
+import { GatewayError } from './errors.js';
+import { chatCompletionBody, completionBody, embeddingBody } from './request-schemas.js';
+import { writeRouted } from './respond.js';
+
+/** Route prefixes: OpenAI's, and Llama Stack's OpenAI-compatible path. */
+export const OPENAI_PREFIXES = ['/v1', '/v1/openai/v1'] as const;
+
+/** Dependencies of the OpenAI routes. */
+export interface OpenAIRouteDeps {
+  registry: ModelRegistry;
+  router: Router;
+}
+
+/**
+ * Registers `GET /models`, `GET /models/{id}`, `POST /chat/completions`, `POST /completions` and
+ * `POST /embeddings` under every prefix in {@link OPENAI_PREFIXES}. Model ids may contain `/`.
+ * @returns the registered paths with their methods (for 405 answers)
+ */
+export function registerOpenAIRoutes(app: FastifyInstance, deps: OpenAIRouteDeps): Map<string, string[]> {
+  const paths = new Map<string, string[]>();
+  const posts: [string, Endpoint, object][] = [
+    ['/chat/completions', 'chat.completions', chatCompletionBody],
+    ['/completions', 'completions', completionBody],
+    ['/embeddings', 'embeddings', embeddingBody],
+  ];
+  for (const prefix of OPENAI_PREFIXES) {
+    app.get(`${prefix}/models`, async () => ({
+      object: 'list',
+      data: deps.registry.list().map(modelObject),
+    }));
+    app.get(`${prefix}/models/*`, async (request: FastifyRequest<{ Params: { '*': string } }>) => {
+      const id = decodeURIComponent(request.params['*']);
+      const served = deps.registry.get(id);
+      if (!served) {
+        throw new GatewayError(404, `The model '${id}' does not exist`, {
+          param: 'model',
+          code: 'model_not_found',
+        });
+      }
+      return modelObject(served);
+    });
+    paths.set(`${prefix}/models`, ['GET']);
+    paths.set(`${prefix}/models/*`, ['GET']);
+    for (const [path, endpoint, schema] of posts) {
+      app.post(`${prefix}${path}`, { schema: { body: schema } }, (request, reply) =>
+        handleInference(endpoint, request, reply, deps.router),
+      );
+      paths.set(`${prefix}${path}`, ['POST']);
+    }
+  }
+  return paths;
+}
+
+/**
+ * Serves one inference request: routes it, writes the answer, and aborts the upstream call when the client
+ * disconnects first. Never throws: failures are written as the OpenAI envelope.
+ */
+export async function handleInference(
+  endpoint: Endpoint,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  router: Router,
+): Promise<void> {
+  const clock = { startedAt: request.startedAt };
+  const body = request.body as Record<string, unknown>;
+  const res = reply.raw;
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  reply.hijack();
+  try {
+    const routed = await router.dispatch({
+      endpoint,
+      body,
+      ...(request.rawBody ? { rawBody: request.rawBody } : {}),
+      model: body.model as string,
+      stream: body.stream === true,
+      signal: controller.signal,
+      requestId: request.id,
+    });
+    await writeRouted(res, routed, clock);
+  } catch (err) {
+    if (controller.signal.aborted) {
+      res.destroy();
+      return;
+    }
+    if (!(err instanceof GatewayError)) request.log.error({ err }, 'request failed');
+    sendError(
+      reply,
+      err instanceof GatewayError
+        ? err
+        : new GatewayError(500, 'The server had an error while processing your request', {
+            code: 'internal_error',
+          }),
+    );
+  }
+}
+
+/** A served model as an OpenAI model object, plus `capabilities` and `max_model_len` when known. */
+function modelObject(m: ServedModel) {
+  return {
+    id: m.id,
+    object: 'model',
+    created: m.created,
+    owned_by: m.ownedBy,
+    ...(m.capabilities ? { capabilities: m.capabilities } : {}),
+    ...(m.maxModelLen ? { max_model_len: m.maxModelLen } : {}),
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** `performance.now()` when the request arrived, ms. */
+    startedAt: number;
+  }
+}
+
+/** Stamps each request with its arrival time (for the overhead header). */
+export function registerRequestClock(app: FastifyInstance): void {
+  app.decorateRequest('startedAt', 0);
+  app.addHook('onRequest', async (request) => {
+    request.startedAt = performance.now();
+  });
+}

@@ -1,0 +1,46 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config/schema.js';
+import { newId } from '../protocol/ids.js';
+import type { ModelRegistry } from '../routing/model-registry.js';
+import type { Router } from '../routing/router.js';
+import { registerApiKeyAuth } from './auth.js';
+import { registerJsonBodyParser } from './body-parser.js';
+import { registerErrorHandling } from './error-handler.js';
+import { registerHealthRoutes } from './health-routes.js';
+import { registerOpenAIRoutes, registerRequestClock } from './openai-routes.js';
+
+/** What the HTTP server needs. */
+export interface ServerDeps {
+  server: ServerConfig;
+  registry: ModelRegistry;
+  router: Router;
+  logger: Logger;
+}
+
+/**
+ * Builds the fastify app with every route, the JSON body parser, auth and OpenAI-envelope error handling.
+ * Request bodies are validated by compiled JSON Schemas without coercion, defaults or removal of fields.
+ */
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.server.body_limit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => newId('req_', 8),
+    return503OnClosing: true,
+    ajv: {
+      customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false },
+    },
+  });
+  registerRequestClock(app);
+  registerJsonBodyParser(app);
+  registerApiKeyAuth(app, deps.server.api_keys ?? []);
+  const routes = new Map([
+    ...registerHealthRoutes(app, deps.registry),
+    ...registerOpenAIRoutes(app, { registry: deps.registry, router: deps.router }),
+  ]);
+  registerErrorHandling(app, routes);
+  return app;
+}
