@@ -20,7 +20,10 @@ export interface RunningGateway {
   /** `http://HOST:PORT` (no trailing slash). */
   url: string;
   registry: ModelRegistry;
-  /** Stops accepting, waits for in-flight requests, closes providers. */
+  /**
+   * Stops accepting connections, waits up to `server.drain_timeout` (ms) for in-flight requests, then closes
+   * every remaining connection and the providers.
+   */
   close(): Promise<void>;
 }
 
@@ -39,7 +42,12 @@ export async function startGateway(
   const registry = new ModelRegistry(config, providers, logger);
   await registry.refreshAll();
   registry.startRefreshing();
-  const app = buildServer({ server: config.server, registry, router: new Router(registry), logger });
+  const { app, inflight } = buildServer({
+    server: config.server,
+    registry,
+    router: new Router(registry),
+    logger,
+  });
   const host = options.host ?? config.server.host ?? '127.0.0.1';
   const port = options.port ?? config.server.port ?? 4000;
   try {
@@ -56,7 +64,10 @@ export async function startGateway(
     registry,
     close: async () => {
       registry.stop();
-      await app.close();
+      const closing = app.close();
+      await inflight.drained(config.server.drain_timeout);
+      app.server.closeAllConnections();
+      await closing;
       await Promise.all([...providers.values()].map((p) => p.close()));
     },
   };

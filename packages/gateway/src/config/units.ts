@@ -13,28 +13,30 @@ const SIZE_BYTES: Record<string, number> = {
   gib: 1024 ** 3,
 };
 
-/** A duration in config: a number of milliseconds, or a string such as `500ms`, `30s`, `5m`, `1h`. Parses to ms. */
-export const durationMs = z.union([
-  z.number().nonnegative(),
-  z.string().transform((s, ctx) => {
-    const m = DURATION.exec(s.trim());
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: `invalid duration '${s}' (use e.g. 500ms, 30s, 5m, 1h)` });
+/**
+ * A number with an optional unit suffix, parsed with `pattern` and scaled by `units[suffix]`.
+ * Plain numbers are taken as the base unit.
+ */
+function withUnits(pattern: RegExp, units: Record<string, number>, fallbackUnit: string, example: string) {
+  return z.union([z.number(), z.string()]).transform((value, ctx) => {
+    if (typeof value === 'number') {
+      if (value >= 0) return value;
+      ctx.addIssue({ code: 'custom', message: `must not be negative (got ${value})` });
       return z.NEVER;
     }
-    return Number(m[1]) * (DURATION_MS[m[2]!] ?? 1);
-  }),
-]);
+    const m = pattern.exec(value.trim());
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `invalid ${example} '${value}'` });
+      return z.NEVER;
+    }
+    return Number(m[1]) * (units[(m[2] ?? fallbackUnit).toLowerCase()] ?? 1);
+  });
+}
 
-/** A size in config: a number of bytes, or a string such as `512kb`, `10mb`, `1mib`. Parses to bytes. */
-export const sizeBytes = z.union([
-  z.number().int().positive(),
-  z.string().transform((s, ctx) => {
-    const m = SIZE.exec(s.trim());
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: `invalid size '${s}' (use e.g. 512kb, 10mb)` });
-      return z.NEVER;
-    }
-    return Math.floor(Number(m[1]) * (SIZE_BYTES[(m[2] ?? 'b').toLowerCase()] ?? 1));
-  }),
-]);
+/** A duration in config: a number of milliseconds, or a string such as `500ms`, `30s`, `5m`, `1h`. Parses to ms. */
+export const durationMs = withUnits(DURATION, DURATION_MS, 'ms', 'duration (use e.g. 500ms, 30s, 5m, 1h)');
+
+/** A size in config: a number of bytes, or a string such as `512kb`, `10mb`, `1mib`. Parses to whole bytes. */
+export const sizeBytes = withUnits(SIZE, SIZE_BYTES, 'b', 'size (use e.g. 512kb, 10mb)').transform(
+  Math.floor,
+);

@@ -8,6 +8,7 @@ import { registerApiKeyAuth } from './auth.js';
 import { registerJsonBodyParser } from './body-parser.js';
 import { registerErrorHandling } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { type InflightRequests, registerInflightTracking } from './inflight.js';
 import { registerOpenAIRoutes, registerRequestClock } from './openai-routes.js';
 
 /** What the HTTP server needs. */
@@ -19,10 +20,10 @@ export interface ServerDeps {
 }
 
 /**
- * Builds the fastify app with every route, the JSON body parser, auth and OpenAI-envelope error handling.
+ * Builds the fastify app (and its in-flight request counter) with every route, the JSON body parser, auth and OpenAI-envelope error handling.
  * Request bodies are validated by compiled JSON Schemas without coercion, defaults or removal of fields.
  */
-export function buildServer(deps: ServerDeps): FastifyInstance {
+export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight: InflightRequests } {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -35,6 +36,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     },
   });
   registerRequestClock(app);
+  const inflight = registerInflightTracking(app);
   registerJsonBodyParser(app);
   registerApiKeyAuth(app, deps.server.api_keys ?? []);
   const routes = new Map([
@@ -42,5 +44,5 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     ...registerOpenAIRoutes(app, { registry: deps.registry, router: deps.router }),
   ]);
   registerErrorHandling(app, routes);
-  return app;
+  return { app, inflight };
 }
