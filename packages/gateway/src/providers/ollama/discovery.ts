@@ -26,6 +26,8 @@ export class OllamaDiscovery {
   constructor(private readonly transport: OllamaTransport) {}
 
   /**
+   * The server's models in `/api/tags` order, each with capabilities, context length (tokens) and `created`
+   * (Unix seconds, from `modified_at`) where known.
    * @throws UpstreamError when `/api/tags` fails (the server is unreachable or broken); a failing
    *   `/api/show` only leaves that model's capabilities unknown
    */
