@@ -1,0 +1,144 @@
+import { Agent } from 'undici';
+import { applyUnsupportedParams, DROPPED_PARAMS_HEADER } from '../../protocol/unsupported-params.js';
+import type { ProviderDefinition } from '../definition.js';
+import {
+  type DiscoveredModel,
+  type Provider,
+  type ProviderRequest,
+  type ProviderResponse,
+  unsupportedEndpoint,
+} from '../provider.js';
+import { OLLAMA_ROUTES, type OllamaEndpoint, unsupportedFields } from './capabilities.js';
+import { type OllamaConfig, OllamaConfigSchema } from './config.js';
+import { OllamaDiscovery } from './discovery.js';
+import { embeddingList } from './embeddings.js';
+import { chatRequest, embedRequest, generateRequest, type OllamaRequestInput } from './request.js';
+import { chatCompletion, textCompletion } from './response.js';
+import { chatChunks, completionChunks } from './stream.js';
+import { OllamaTransport } from './transport.js';
+import { OllamaVersionGate } from './version.js';
+import type { OllamaChatLine, OllamaEmbedResponse, OllamaGenerateLine } from './wire.js';
+
+/** Default total time for one upstream request: 10 minutes (long generations, model loads). */
+const DEFAULT_TIMEOUT_MS = 600_000;
+
+/**
+ * `type: ollama`: OpenAI requests translated to Ollama's native API (shared/api/ollama.md) and its answers
+ * back to OpenAI shapes. Chat → `/api/chat`, completions → `/api/generate`, embeddings → `/api/embed`;
+ * streams are NDJSON turned into OpenAI chunks; `/api/tags` + `/api/show` drive discovery. Fields Ollama cannot
+ * honour (capabilities.ts) give a 400 naming the field, or are dropped and listed in the
+ * `x-switchyard-dropped-params` header when `drop_unsupported_params` is set on the model or provider.
+ */
+export class OllamaProvider implements Provider {
+  readonly type = 'ollama';
+  readonly discover: boolean;
+  private readonly dropUnsupported: boolean;
+  private readonly agent: Agent;
+  private readonly transport: OllamaTransport;
+  private readonly discovery: OllamaDiscovery;
+  private readonly versionGate: OllamaVersionGate;
+
+  constructor(
+    readonly id: string,
+    config: OllamaConfig,
+  ) {
+    this.discover = config.discover ?? true;
+    this.dropUnsupported = config.drop_unsupported_params ?? false;
+    const timeoutMs = config.timeout ?? DEFAULT_TIMEOUT_MS;
+    this.agent = new Agent({
+      connections: config.max_connections,
+      keepAliveTimeout: 30_000,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connect: { timeout: 10_000 },
+    });
+    this.transport = new OllamaTransport(
+      id,
+      config.base_url.replace(/\/+$/, ''),
+      { ...config.headers, 'content-type': 'application/json' },
+      this.agent,
+    );
+    this.discovery = new OllamaDiscovery(this.transport);
+    this.versionGate = new OllamaVersionGate(this.transport);
+  }
+
+  /** Models from `/api/tags`, with capabilities and context length from `/api/show`. */
+  listModels(signal: AbortSignal): Promise<DiscoveredModel[]> {
+    return this.discovery.list(signal);
+  }
+
+  async handle(req: ProviderRequest): Promise<ProviderResponse> {
+    if (!(req.endpoint in OLLAMA_ROUTES)) throw unsupportedEndpoint(this.type, req.endpoint);
+    const endpoint = req.endpoint as OllamaEndpoint;
+    const unsupported = [
+      ...unsupportedFields(endpoint, req.body),
+      ...(await this.versionGate.unhonoured(endpoint, req.body, req.signal)),
+    ];
+    const drop = req.options.drop_unsupported_params ?? this.dropUnsupported;
+    const { body, dropped } = applyUnsupportedParams(req.body, unsupported, this.type, drop);
+    const headers = dropped.length > 0 ? { [DROPPED_PARAMS_HEADER]: dropped.join(',') } : undefined;
+    const input: OllamaRequestInput = {
+      body,
+      model: req.model,
+      stream: req.stream,
+      defaults: req.options.params,
+    };
+    const call = {
+      method: 'POST' as const,
+      signal: req.signal,
+      requestId: req.requestId,
+      timing: req.timing,
+    };
+    const streamOptions = { model: req.model, includeUsage: includeUsage(body) };
+
+    if (endpoint === 'embeddings') {
+      const res = await this.transport.json<OllamaEmbedResponse>({
+        ...call,
+        path: OLLAMA_ROUTES.embeddings,
+        body: embedRequest(input),
+      });
+      return json(embeddingList(res, body.encoding_format, req.model), headers);
+    }
+    if (endpoint === 'completions') {
+      const upstream = { ...call, path: OLLAMA_ROUTES.completions, body: generateRequest(input) };
+      if (req.stream) {
+        const lines = await this.transport.ndjson(upstream);
+        return { kind: 'chunks', chunks: completionChunks(lines, streamOptions), ...withHeaders(headers) };
+      }
+      return json(
+        textCompletion(await this.transport.json<OllamaGenerateLine>(upstream), req.model),
+        headers,
+      );
+    }
+    const upstream = { ...call, path: OLLAMA_ROUTES['chat.completions'], body: chatRequest(input) };
+    if (req.stream) {
+      const lines = await this.transport.ndjson(upstream);
+      return { kind: 'chunks', chunks: chatChunks(lines, streamOptions), ...withHeaders(headers) };
+    }
+    return json(chatCompletion(await this.transport.json<OllamaChatLine>(upstream), req.model), headers);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function includeUsage(body: Record<string, unknown>): boolean {
+  const streamOptions = body.stream_options as { include_usage?: unknown } | null | undefined;
+  return streamOptions?.include_usage === true;
+}
+
+function json(body: unknown, headers: Record<string, string> | undefined): ProviderResponse {
+  return { kind: 'json', status: 200, body, ...withHeaders(headers) };
+}
+
+function withHeaders(headers: Record<string, string> | undefined): { headers?: Record<string, string> } {
+  return headers ? { headers } : {};
+}
+
+/** Registers `type: ollama` with the config loader. */
+export const ollamaDefinition: ProviderDefinition<OllamaConfig> = {
+  types: ['ollama'],
+  schema: OllamaConfigSchema,
+  create: (id, config) => new OllamaProvider(id, config),
+};
