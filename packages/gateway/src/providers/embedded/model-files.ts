@@ -31,7 +31,7 @@ const HEAVY_KEYS = [
 
 /**
  * Lists the models of an embedded provider: every `*.gguf` directly in `models_dir` (id = file name without
- * `.gguf`, sorted) plus the explicit `models` entries, which win on an id clash. Relative paths resolve
+ * `.gguf`, sorted by id) plus the explicit `models` entries, which win on an id clash. Relative paths resolve
  * against `configDir`. (Whether the gateway lists them is the provider's `discover` setting.)
  * @throws when `models_dir` cannot be read (missing directory, no permission)
  */
@@ -40,11 +40,11 @@ export async function resolveModelFiles(config: EmbeddedConfig, configDir: strin
   if (config.models_dir) {
     const dir = resolve(configDir, config.models_dir);
     const entries = await readdir(dir, { withFileTypes: true });
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isFile() || !entry.name.endsWith('.gguf')) continue;
-      const id = basename(entry.name, '.gguf');
-      byId.set(id, { id, path: resolve(dir, entry.name) });
-    }
+    const found = entries
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.gguf'))
+      .map((entry) => ({ id: basename(entry.name, '.gguf'), path: resolve(dir, entry.name) }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const file of found) byId.set(file.id, file);
   }
   for (const model of config.models) {
     byId.set(model.id, {

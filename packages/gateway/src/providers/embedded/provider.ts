@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { GatewayError } from '../../http/errors.js';
+import { GatewayError, UpstreamError } from '../../http/errors.js';
 import type { ProviderDefinition } from '../definition.js';
 import {
   type Capability,
@@ -41,6 +41,11 @@ export class EmbeddedProvider implements Provider {
     this.discover = config.discover ?? true;
   }
 
+  /** Ids of the models whose weights are loaded (or loading) in this process. */
+  get loadedModels(): string[] {
+    return [...this.engines.keys()];
+  }
+
   /**
    * The models in `models_dir` and `models`, with `maxModelLen` = `context_size` or the GGUF's trained
    * context length.
@@ -63,29 +68,45 @@ export class EmbeddedProvider implements Provider {
     return out;
   }
 
+  /**
+   * Serves chat completions, completions and embeddings. The engine's time (model load, tokenization,
+   * and for non-streamed answers the whole generation) is recorded as upstream wait in `req.timing`.
+   * @throws GatewayError 400 for other endpoints and invalid requests, 404 for an unknown model
+   */
   async handle(req: ProviderRequest): Promise<ProviderResponse> {
     const endpoint = req.endpoint;
     if (endpoint !== 'chat.completions' && endpoint !== 'completions' && endpoint !== 'embeddings') {
       throw unsupportedEndpoint(this.type, endpoint);
     }
-    const engine = await this.engine(req.model);
-    if (endpoint === 'chat.completions') return chatCompletion(engine, req);
-    if (endpoint === 'completions') return textCompletion(engine, req);
-    return createEmbeddings(engine, req);
+    const started = performance.now();
+    try {
+      const engine = await this.engine(req.model);
+      if (endpoint === 'chat.completions') return await chatCompletion(engine, req);
+      if (endpoint === 'completions') return await textCompletion(engine, req);
+      return await createEmbeddings(engine, req);
+    } finally {
+      req.timing.waitMs += performance.now() - started;
+    }
   }
 
   /**
    * The loaded model `id`, loading it on first use (concurrent first calls share one load; a failed load
    * is retried by the next call).
    * @throws GatewayError 404 naming the available ids when `id` is not a model of this provider;
-   *   503 when the provider is closed; 500 when the file cannot be loaded
+   *   503 when the provider is closed; UpstreamError 502 when `models_dir` cannot be read; UpstreamError 500 (retryable on another deployment) when the file
+   *   cannot be loaded
    */
   async engine(id: string): Promise<ModelEngine> {
     if (this.closed)
       throw new GatewayError(503, `provider '${this.id}' is shut down`, { code: 'provider_closed' });
     let engine = this.engines.get(id);
     if (!engine) {
-      const files = await resolveModelFiles(this.config, this.configDir);
+      const files = await resolveModelFiles(this.config, this.configDir).catch((err: unknown) => {
+        throw new UpstreamError(502, `provider '${this.id}' cannot list its models: ${(err as Error).message}`, {
+          failure: 'connect',
+          code: 'upstream_unreachable',
+        });
+      });
       const file = files.find((f) => f.id === id);
       if (!file) {
         const known = files.map((f) => f.id).join(', ') || '(none)';
@@ -125,10 +146,11 @@ export class EmbeddedProvider implements Provider {
       return engine;
     } catch (err) {
       this.engines.delete(file.id);
-      throw new GatewayError(
+      throw new UpstreamError(
         500,
         `cannot load model '${file.id}' from ${file.path}: ${(err as Error).message}`,
         {
+          failure: 'status',
           code: 'model_load_failed',
           cause: err,
         },
