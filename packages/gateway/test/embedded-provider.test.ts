@@ -24,7 +24,9 @@ function makeProvider(settings: Record<string, unknown>): EmbeddedProvider {
 
 const provider = makeProvider({
   models_dir: MODELS_DIR,
-  models: [{ id: 'custom-template', path: join(MODELS_DIR, 'stories260K.gguf'), chat_template: CUSTOM_TEMPLATE }],
+  models: [
+    { id: 'custom-template', path: join(MODELS_DIR, 'stories260K.gguf'), chat_template: CUSTOM_TEMPLATE },
+  ],
 });
 const single = makeProvider({ models_dir: MODELS_DIR, parallel: 1 });
 afterAll(async () => {
@@ -91,7 +93,9 @@ describe('discovery', () => {
   });
 
   it('answers 404 naming the available models for an unknown id', async () => {
-    const err = await rejection(call('chat.completions', 'nope', { messages: [{ role: 'user', content: 'x' }] }));
+    const err = await rejection(
+      call('chat.completions', 'nope', { messages: [{ role: 'user', content: 'x' }] }),
+    );
     expect(err.status).toBe(404);
     expect(err.message).toContain(STORIES);
   });
@@ -135,7 +139,10 @@ describe('chat templates and tokenizer', () => {
   it('tokenizes with and without BOS / special tokens and detokenizes back', async () => {
     const engine = await provider.engine(STORIES);
     const bos = engine.model.tokens.bos!;
-    const withBos = engine.tokenize('Once upon a time', { addSpecialTokens: true, parseSpecialTokens: false });
+    const withBos = engine.tokenize('Once upon a time', {
+      addSpecialTokens: true,
+      parseSpecialTokens: false,
+    });
     const plain = engine.tokenize('Once upon a time', { addSpecialTokens: false, parseSpecialTokens: false });
     expect(withBos).toEqual([bos, ...plain]);
     expect(engine.detokenize(plain, false)).toBe('Once upon a time');
@@ -162,7 +169,12 @@ describe('generation', () => {
     const full = await json('completions', STORIES, { prompt, max_tokens: 24, temperature: 0 });
     const text: string = full.choices[0].text;
     const stop = text.slice(12, 19);
-    const cut = await json('completions', STORIES, { prompt, max_tokens: 24, temperature: 0, stop: ['zzz', stop] });
+    const cut = await json('completions', STORIES, {
+      prompt,
+      max_tokens: 24,
+      temperature: 0,
+      stop: ['zzz', stop],
+    });
     expect(cut.choices[0].text).toBe(text.slice(0, text.indexOf(stop)));
     expect(cut.choices[0].finish_reason).toBe('stop');
     const streamed = await chunks('completions', STORIES, { prompt, max_tokens: 24, temperature: 0, stop });
@@ -198,7 +210,9 @@ describe('generation', () => {
   });
 
   it('rejects a prompt longer than the context with both token counts', async () => {
-    const err = await rejection(call('completions', STORIES, { prompt: new Array(3000).fill(400), max_tokens: 1 }));
+    const err = await rejection(
+      call('completions', STORIES, { prompt: new Array(3000).fill(400), max_tokens: 1 }),
+    );
     expect(err.status).toBe(400);
     expect(err.message).toContain('2048');
     expect(err.message).toContain('3000');
@@ -206,7 +220,12 @@ describe('generation', () => {
 
   it('stops a stream when the client aborts, and returns the sequence to the pool', async () => {
     const controller = new AbortController();
-    const res = await call('completions', STORIES, { prompt, stream: true }, { signal: controller.signal, on: single });
+    const res = await call(
+      'completions',
+      STORIES,
+      { prompt, stream: true },
+      { signal: controller.signal, on: single },
+    );
     if (res.kind !== 'chunks') throw new Error('expected chunks');
     let received = 0;
     const drained = (async () => {
@@ -263,7 +282,11 @@ describe('generation', () => {
   it('enforces json_schema with a grammar, stopping once the value is complete', async () => {
     const schema = {
       type: 'object',
-      properties: { name: { type: 'string', maxLength: 12 }, age: { type: 'integer' }, ok: { type: 'boolean' } },
+      properties: {
+        name: { type: 'string', maxLength: 12 },
+        age: { type: 'integer' },
+        ok: { type: 'boolean' },
+      },
       required: ['name', 'age', 'ok'],
       additionalProperties: false,
     };
@@ -288,7 +311,10 @@ describe('generation', () => {
         type: 'function',
         function: {
           name: 'set_level',
-          parameters: { type: 'object', properties: { level: { type: 'integer' }, unit: { enum: ['db', 'pct'] } } },
+          parameters: {
+            type: 'object',
+            properties: { level: { type: 'integer' }, unit: { enum: ['db', 'pct'] } },
+          },
         },
       },
     ];

@@ -47,4 +47,3 @@ export const EmbeddedConfigSchema = z
   });
 
 export type EmbeddedConfig = z.infer<typeof EmbeddedConfigSchema>;
-export type EmbeddedModelConfig = z.infer<typeof EmbeddedModelSchema>;

@@ -102,10 +102,14 @@ export class EmbeddedProvider implements Provider {
     let engine = this.engines.get(id);
     if (!engine) {
       const files = await resolveModelFiles(this.config, this.configDir).catch((err: unknown) => {
-        throw new UpstreamError(502, `provider '${this.id}' cannot list its models: ${(err as Error).message}`, {
-          failure: 'connect',
-          code: 'upstream_unreachable',
-        });
+        throw new UpstreamError(
+          502,
+          `provider '${this.id}' cannot list its models: ${(err as Error).message}`,
+          {
+            failure: 'connect',
+            code: 'upstream_unreachable',
+          },
+        );
       });
       const file = files.find((f) => f.id === id);
       if (!file) {

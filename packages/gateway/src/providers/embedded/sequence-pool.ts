@@ -16,16 +16,10 @@ interface Waiter {
 export class SequencePool {
   private readonly idle: LlamaContextSequence[] = [];
   private readonly waiters: Waiter[] = [];
-  private busy = 0;
 
   /** Takes every sequence the context has. */
   constructor(context: LlamaContext) {
     while (context.sequencesLeft > 0) this.idle.push(context.getSequence());
-  }
-
-  /** Number of sequences, i.e. generations that can run at once. */
-  get size(): number {
-    return this.idle.length + this.busy;
   }
 
   /**
@@ -36,7 +30,6 @@ export class SequencePool {
     if (signal.aborted) return Promise.reject(signal.reason);
     const sequence = this.idle.pop();
     if (sequence) {
-      this.busy++;
       return Promise.resolve(sequence);
     }
     return new Promise((resolve, reject) => {
@@ -64,7 +57,6 @@ export class SequencePool {
       waiter.resolve(sequence);
       return;
     }
-    this.busy--;
     this.idle.push(sequence);
   }
 }
