@@ -1,4 +1,5 @@
 import type { ProviderDefinition } from './definition.js';
+import { embeddedDefinition } from './embedded/provider.js';
 import { ollamaDefinition } from './ollama/provider.js';
 import { openAICompatibleDefinition } from './openai-compatible/provider.js';
 
@@ -8,5 +9,6 @@ import { openAICompatibleDefinition } from './openai-compatible/provider.js';
  */
 export const providerDefinitions: readonly ProviderDefinition[] = [
   openAICompatibleDefinition as unknown as ProviderDefinition,
+  embeddedDefinition as unknown as ProviderDefinition,
   ollamaDefinition as unknown as ProviderDefinition,
 ];

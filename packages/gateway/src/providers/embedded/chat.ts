@@ -1,0 +1,136 @@
+import { invalidParam } from '../../http/errors.js';
+import { newId, unixSeconds } from '../../protocol/ids.js';
+import type { ProviderRequest, ProviderResponse } from '../provider.js';
+import { type ChoiceResult, collectChoice, interleave, usage } from './choices.js';
+import type { ModelEngine } from './engine.js';
+import { assertPromptFits, type GenerationEvent, generate } from './generate.js';
+import { chatOutputPlan, parseToolCall, type ToolCall } from './grammar.js';
+import { readGenerationParams } from './params.js';
+
+/**
+ * `POST /v1/chat/completions` on a loaded model (shared/api/openai.md §1): the messages go through the
+ * model's chat template, `n` choices are generated in parallel, and the answer is a `chat.completion`
+ * object or a stream of `chat.completion.chunk` objects (role delta first, content deltas, a finish chunk
+ * per choice, then the usage chunk when `stream_options.include_usage` is set).
+ *
+ * With a forced tool call the reply is `tool_calls` (finish_reason `tool_calls`); a stream sends the whole
+ * call in one delta after generation, as the name is only known once the JSON is complete.
+ * @throws GatewayError 400 for invalid fields (with `param`) and for a prompt that does not fit the context
+ */
+export async function chatCompletion(engine: ModelEngine, req: ProviderRequest): Promise<ProviderResponse> {
+  const body = req.body;
+  const params = readGenerationParams(body);
+  const topLogprobs = readChatLogprobs(body);
+  const plan = await chatOutputPlan(engine, body);
+  const prompt = engine.applyChatTemplate(body.messages, {
+    ...(plan.promptTools ? { tools: plan.promptTools } : {}),
+    addGenerationPrompt: true,
+  });
+  assertPromptFits(engine, prompt.tokens.length, 'messages');
+  const stop = engine.template.endOfTurn ? [...params.stop, engine.template.endOfTurn] : params.stop;
+  const toolMode = plan.constraint.kind === 'tool_call';
+  const grammar = plan.constraint.kind === 'text' ? undefined : plan.constraint.grammar;
+  const run = (index: number) =>
+    generate({
+      engine,
+      promptTokens: prompt.tokens,
+      sampling: params.sampling,
+      choiceIndex: index,
+      ...(params.maxTokens !== undefined ? { maxTokens: params.maxTokens } : {}),
+      stop,
+      ...(grammar ? { grammar } : {}),
+      ...(topLogprobs !== undefined ? { topLogprobs } : {}),
+      signal: req.signal,
+    });
+  const head = { id: newId('chatcmpl-'), created: unixSeconds(), model: req.clientModel };
+  const choices = Array.from({ length: params.n }, (_, i) => i);
+
+  if (!params.stream) {
+    const results = await Promise.all(choices.map((i) => collectChoice(run(i))));
+    const completionTokens = results.reduce((sum, r) => sum + r.completionTokens, 0);
+    return {
+      kind: 'json',
+      status: 200,
+      body: {
+        ...head,
+        object: 'chat.completion',
+        choices: results.map((r, index) => chatChoice(r, index, toolMode, topLogprobs !== undefined)),
+        usage: usage(prompt.tokens.length, completionTokens),
+      },
+    };
+  }
+
+  const chunk = (choicesPart: unknown[], extra: Record<string, unknown> = {}) => ({
+    ...head,
+    object: 'chat.completion.chunk',
+    choices: choicesPart,
+    ...(params.includeUsage ? { usage: null } : {}),
+    ...extra,
+  });
+  async function* stream(): AsyncGenerator<unknown> {
+    for (const index of choices) {
+      yield chunk([
+        {
+          index,
+          delta: { role: 'assistant', content: toolMode ? null : '' },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ]);
+    }
+    const buffered = choices.map(() => '');
+    let completionTokens = 0;
+    for await (const { source: index, value } of interleave<GenerationEvent>(choices.map(run))) {
+      if (value.type === 'delta') {
+        if (toolMode) {
+          buffered[index] += value.text;
+          continue;
+        }
+        const logprobs = topLogprobs === undefined ? null : { content: value.logprobs, refusal: null };
+        yield chunk([{ index, delta: { content: value.text }, logprobs, finish_reason: null }]);
+        continue;
+      }
+      completionTokens += value.completionTokens;
+      let finishReason: string = value.finishReason;
+      if (toolMode) {
+        const call = parseToolCall(buffered[index]!);
+        const delta = call ? { tool_calls: [{ index: 0, ...call }] } : { content: buffered[index] };
+        if (call) finishReason = 'tool_calls';
+        yield chunk([{ index, delta, logprobs: null, finish_reason: null }]);
+      }
+      yield chunk([{ index, delta: {}, logprobs: null, finish_reason: finishReason }]);
+    }
+    if (params.includeUsage) yield chunk([], { usage: usage(prompt.tokens.length, completionTokens) });
+  }
+  return { kind: 'chunks', chunks: stream() };
+}
+
+/**
+ * `logprobs` / `top_logprobs` of a chat request (shared/api/openai.md §1.1).
+ * @returns the number of alternatives to report, or undefined when logprobs are off
+ * @throws GatewayError 400 when `top_logprobs` is outside 0–20 or sent without `logprobs: true`
+ */
+function readChatLogprobs(body: Record<string, unknown>): number | undefined {
+  const top = body.top_logprobs ?? undefined;
+  if (top !== undefined && (typeof top !== 'number' || !Number.isInteger(top) || top < 0 || top > 20)) {
+    throw invalidParam('top_logprobs', "'top_logprobs' must be an integer from 0 to 20");
+  }
+  if (body.logprobs !== true) {
+    if (top !== undefined && top > 0)
+      throw invalidParam('top_logprobs', "'top_logprobs' requires 'logprobs: true'");
+    return undefined;
+  }
+  return top ?? 0;
+}
+
+function chatChoice(result: ChoiceResult, index: number, toolMode: boolean, withLogprobs: boolean) {
+  const call: ToolCall | undefined = toolMode ? parseToolCall(result.text) : undefined;
+  return {
+    index,
+    message: call
+      ? { role: 'assistant', content: null, refusal: null, tool_calls: [call] }
+      : { role: 'assistant', content: result.text, refusal: null },
+    logprobs: withLogprobs && !call ? { content: result.logprobs, refusal: null } : null,
+    finish_reason: call ? 'tool_calls' : result.finishReason,
+  };
+}

@@ -1,0 +1,218 @@
+import type { GbnfJsonObjectSchema, LlamaGrammar } from 'node-llama-cpp';
+import { invalidParam } from '../../http/errors.js';
+import { newId } from '../../protocol/ids.js';
+import type { ModelEngine } from './engine.js';
+
+/** What the output must look like, enforced by a llama.cpp grammar while sampling. */
+export type OutputConstraint =
+  | { kind: 'text' }
+  /** `response_format` json_object / json_schema (shared/api/openai.md §1.5): the content is JSON. */
+  | { kind: 'json'; grammar: LlamaGrammar }
+  /** `tool_choice` "required" or a named function: the output is one `{"name", "arguments"}` object. */
+  | { kind: 'tool_call'; grammar: LlamaGrammar };
+
+/** The chat request's tool and format settings, resolved. */
+export interface ChatOutputPlan {
+  constraint: OutputConstraint;
+  /** Tool definitions to render into the prompt (omitted for `tool_choice: "none"`). */
+  promptTools?: unknown[];
+}
+
+interface FunctionTool {
+  name: string;
+  parameters: Record<string, unknown>;
+}
+
+const SCHEMA_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
+
+/**
+ * Resolves `tools`, `tool_choice` and `response_format` of a chat request (shared/api/openai.md §1.4, §1.5)
+ * into a grammar. A forced tool call (`"required"` or `{"type":"function","function":{"name"}}`) wins over
+ * `response_format`, as the reply then has no content. `"auto"` renders the tools into the prompt and leaves
+ * the model free; `"none"` hides them.
+ * @throws GatewayError 400 for a malformed tool, an unknown forced tool name, `tool_choice` without `tools`,
+ *   or a JSON schema using constructs the grammar cannot express
+ */
+export async function chatOutputPlan(
+  engine: ModelEngine,
+  body: Record<string, unknown>,
+): Promise<ChatOutputPlan> {
+  const rawTools = body.tools ?? undefined;
+  const tools = readTools(rawTools);
+  const choice = body.tool_choice ?? undefined;
+  if (choice !== undefined && choice !== 'none' && choice !== 'auto' && tools.length === 0) {
+    throw invalidParam('tool_choice', "'tool_choice' requires 'tools'");
+  }
+  const promptTools = choice === 'none' || tools.length === 0 ? undefined : (rawTools as unknown[]);
+  let forced: FunctionTool[] | undefined;
+  if (choice === 'required') forced = tools;
+  else if (choice && typeof choice === 'object') {
+    const name = (choice as { function?: { name?: unknown } }).function?.name;
+    const tool = tools.find((t) => t.name === name);
+    if (!tool) {
+      throw invalidParam('tool_choice', `tool_choice names '${String(name)}', which is not in 'tools'`);
+    }
+    forced = [tool];
+  } else if (choice !== undefined && choice !== 'auto' && choice !== 'none') {
+    throw invalidParam('tool_choice', "tool_choice must be 'none', 'auto', 'required' or a function");
+  }
+  if (forced) {
+    const calls = forced.map((t) => ({
+      type: 'object',
+      properties: { name: { const: t.name }, arguments: t.parameters },
+    }));
+    const schema = calls.length === 1 ? calls[0]! : { oneOf: calls };
+    const grammar = await jsonSchemaGrammar(engine, schema, 'tools');
+    return { constraint: { kind: 'tool_call', grammar }, ...(promptTools ? { promptTools } : {}) };
+  }
+  return {
+    constraint: await responseFormatConstraint(engine, body.response_format),
+    ...(promptTools ? { promptTools } : {}),
+  };
+}
+
+/**
+ * `response_format` → constraint, for chat and (as a vLLM-style extension) legacy completions.
+ * @throws GatewayError 400 (`param: response_format`) for an unknown type or an unsupported schema
+ */
+export async function responseFormatConstraint(
+  engine: ModelEngine,
+  format: unknown,
+): Promise<OutputConstraint> {
+  if (format === undefined || format === null) return { kind: 'text' };
+  const f = format as { type?: unknown; json_schema?: { schema?: unknown } };
+  if (f.type === 'text') return { kind: 'text' };
+  if (f.type === 'json_object') return { kind: 'json', grammar: await engine.llama.getGrammarFor('json') };
+  if (f.type === 'json_schema') {
+    const schema = f.json_schema?.schema;
+    if (!schema || typeof schema !== 'object') {
+      throw invalidParam(
+        'response_format.json_schema.schema',
+        'response_format.json_schema.schema must be an object',
+      );
+    }
+    return { kind: 'json', grammar: await jsonSchemaGrammar(engine, schema, 'response_format') };
+  }
+  throw invalidParam(
+    'response_format',
+    "response_format.type must be 'text', 'json_object' or 'json_schema'",
+  );
+}
+
+function readTools(value: unknown): FunctionTool[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw invalidParam('tools', "'tools' must be an array");
+  return value.map((raw, i) => {
+    const t = raw as { type?: unknown; function?: { name?: unknown; parameters?: unknown } } | null;
+    if (t?.type !== 'function' || typeof t.function?.name !== 'string') {
+      throw invalidParam(`tools[${i}]`, `tools[${i}] must be {"type":"function","function":{"name",...}}`);
+    }
+    const parameters = t.function.parameters ?? { type: 'object', properties: {} };
+    if (typeof parameters !== 'object') {
+      throw invalidParam(
+        `tools[${i}].function.parameters`,
+        'function parameters must be a JSON schema object',
+      );
+    }
+    return { name: t.function.name, parameters: parameters as Record<string, unknown> };
+  });
+}
+
+async function jsonSchemaGrammar(engine: ModelEngine, schema: unknown, param: string): Promise<LlamaGrammar> {
+  const converted = toGrammarSchema(schema, param);
+  try {
+    return await engine.llama.createGrammarForJsonSchema(converted as GbnfJsonObjectSchema);
+  } catch (err) {
+    throw invalidParam(param, `the JSON schema cannot be turned into a grammar: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Rewrites a JSON Schema into the subset node-llama-cpp compiles to GBNF: `anyOf` → `oneOf`, a single-entry
+ * `allOf` inlined, `definitions` → `$defs`, and objects without `properties` accept any keys. Keywords that
+ * only describe (title, description, default, examples) are kept or ignored; `pattern` and numeric bounds
+ * are not enforced. Every property of an object is generated (node-llama-cpp's rule), which still validates.
+ * @throws GatewayError 400 for an unknown `type` or `not` / `if` / multi-entry `allOf`
+ */
+function toGrammarSchema(schema: unknown, param: string): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => toGrammarSchema(s, param));
+  if (!schema || typeof schema !== 'object') return schema;
+  const s = { ...(schema as Record<string, unknown>) };
+  for (const key of ['not', 'if', 'then', 'else']) {
+    if (key in s) throw invalidParam(param, `JSON schema keyword '${key}' cannot be enforced by grammar`);
+  }
+  if (Array.isArray(s.allOf)) {
+    if (s.allOf.length !== 1)
+      throw invalidParam(param, "JSON schema 'allOf' with several entries cannot be enforced");
+    Object.assign(s, s.allOf[0] as object);
+    delete s.allOf;
+  }
+  if (Array.isArray(s.anyOf)) {
+    s.oneOf = s.anyOf;
+    delete s.anyOf;
+  }
+  if (s.definitions && !s.$defs) {
+    s.$defs = s.definitions;
+    delete s.definitions;
+  }
+  if (typeof s.$ref === 'string') s.$ref = s.$ref.replace('#/definitions/', '#/$defs/');
+  const types = Array.isArray(s.type) ? s.type : s.type === undefined ? [] : [s.type];
+  for (const type of types) {
+    if (typeof type !== 'string' || !SCHEMA_TYPES.has(type)) {
+      throw invalidParam(param, `unsupported JSON schema type ${JSON.stringify(type)}`);
+    }
+  }
+  if (s.type === 'object' && s.properties === undefined && s.additionalProperties === undefined) {
+    s.additionalProperties = true;
+  }
+  for (const key of ['properties', '$defs']) {
+    const map = s[key];
+    if (map && typeof map === 'object') {
+      s[key] = Object.fromEntries(Object.entries(map).map(([k, v]) => [k, toGrammarSchema(v, param)]));
+    }
+  }
+  for (const key of ['items', 'oneOf', 'prefixItems', 'additionalProperties']) {
+    if (s[key] && typeof s[key] === 'object') s[key] = toGrammarSchema(s[key], param);
+  }
+  return s;
+}
+
+/**
+ * True when `text` is one complete JSON object or array (surrounding whitespace allowed). A JSON grammar
+ * lets the model pad with whitespace after the value, so generation stops as soon as this holds.
+ */
+export function isCompleteJsonValue(text: string): boolean {
+  const t = text.trim();
+  if (!(t.endsWith('}') || t.endsWith(']'))) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An OpenAI `tool_calls[]` entry (shared/api/openai.md §1.2): `arguments` is a JSON string. */
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/**
+ * Turns the text generated under a `tool_call` grammar into a tool call with a fresh `call_…` id.
+ * @returns undefined when the text is not a complete call (generation was cut by `max_tokens`)
+ */
+export function parseToolCall(text: string): ToolCall | undefined {
+  try {
+    const value = JSON.parse(text) as { name?: unknown; arguments?: unknown };
+    if (typeof value.name !== 'string') return undefined;
+    return {
+      id: newId('call_'),
+      type: 'function',
+      function: { name: value.name, arguments: JSON.stringify(value.arguments ?? {}) },
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,182 @@
+import type { Logger } from 'pino';
+import { GatewayError, UpstreamError } from '../../http/errors.js';
+import type { ProviderDefinition } from '../definition.js';
+import {
+  type Capability,
+  type DiscoveredModel,
+  type Provider,
+  type ProviderContext,
+  type ProviderRequest,
+  type ProviderResponse,
+  unsupportedEndpoint,
+} from '../provider.js';
+import { chatCompletion } from './chat.js';
+import { textCompletion } from './completion.js';
+import { type EmbeddedConfig, EmbeddedConfigSchema } from './config.js';
+import { createEmbeddings } from './embeddings.js';
+import { ModelEngine } from './engine.js';
+import { type ModelFile, readModelFileInfo, resolveModelFiles } from './model-files.js';
+import { llamaRuntime } from './runtime.js';
+
+/** What every embedded model can do. */
+const CAPABILITIES: Capability[] = ['chat', 'completion', 'embedding', 'tokenize'];
+
+/**
+ * GGUF models run in-process by node-llama-cpp (`type: embedded`). The llama runtime is loaded once per
+ * process; each model's weights load on its first request and stay cached until {@link close}.
+ * `listModels` only reads the directory and GGUF headers, never weights.
+ */
+export class EmbeddedProvider implements Provider {
+  readonly type = 'embedded';
+  readonly discover: boolean;
+  private readonly engines = new Map<string, Promise<ModelEngine>>();
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly config: EmbeddedConfig,
+    private readonly configDir: string,
+    private readonly logger: Logger,
+  ) {
+    this.discover = config.discover ?? true;
+  }
+
+  /** Ids of the models whose weights are loaded (or loading) in this process. */
+  get loadedModels(): string[] {
+    return [...this.engines.keys()];
+  }
+
+  /**
+   * The models in `models_dir` and `models`, with `maxModelLen` = `context_size` or the GGUF's trained
+   * context length.
+   * @throws when `models_dir` or a configured file cannot be read
+   */
+  async listModels(signal: AbortSignal): Promise<DiscoveredModel[]> {
+    const files = await resolveModelFiles(this.config, this.configDir);
+    const out: DiscoveredModel[] = [];
+    for (const file of files) {
+      if (signal.aborted) throw signal.reason;
+      const info = await readModelFileInfo(file.path);
+      const maxModelLen = this.config.context_size ?? info.trainContextSize;
+      out.push({
+        id: file.id,
+        capabilities: CAPABILITIES,
+        created: info.modifiedAt,
+        ...(maxModelLen !== undefined ? { maxModelLen } : {}),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Serves chat completions, completions and embeddings. The engine's time (model load, tokenization,
+   * and for non-streamed answers the whole generation) is recorded as upstream wait in `req.timing`.
+   * @throws GatewayError 400 for other endpoints and invalid requests, 404 for an unknown model
+   */
+  async handle(req: ProviderRequest): Promise<ProviderResponse> {
+    const endpoint = req.endpoint;
+    if (endpoint !== 'chat.completions' && endpoint !== 'completions' && endpoint !== 'embeddings') {
+      throw unsupportedEndpoint(this.type, endpoint);
+    }
+    const started = performance.now();
+    try {
+      const engine = await this.engine(req.model);
+      if (endpoint === 'chat.completions') return await chatCompletion(engine, req);
+      if (endpoint === 'completions') return await textCompletion(engine, req);
+      return await createEmbeddings(engine, req);
+    } finally {
+      req.timing.waitMs += performance.now() - started;
+    }
+  }
+
+  /**
+   * The loaded model `id`, loading it on first use (concurrent first calls share one load; a failed load
+   * is retried by the next call).
+   * @throws GatewayError 404 naming the available ids when `id` is not a model of this provider;
+   *   503 when the provider is closed; UpstreamError 502 when `models_dir` cannot be read; UpstreamError 500 (retryable on another deployment) when the file
+   *   cannot be loaded
+   */
+  async engine(id: string): Promise<ModelEngine> {
+    if (this.closed)
+      throw new GatewayError(503, `provider '${this.id}' is shut down`, { code: 'provider_closed' });
+    let engine = this.engines.get(id);
+    if (!engine) {
+      const files = await resolveModelFiles(this.config, this.configDir).catch((err: unknown) => {
+        throw new UpstreamError(
+          502,
+          `provider '${this.id}' cannot list its models: ${(err as Error).message}`,
+          {
+            failure: 'connect',
+            code: 'upstream_unreachable',
+          },
+        );
+      });
+      const file = files.find((f) => f.id === id);
+      if (!file) {
+        const known = files.map((f) => f.id).join(', ') || '(none)';
+        throw new GatewayError(
+          404,
+          `model '${id}' not found in provider '${this.id}' (available: ${known})`,
+          {
+            param: 'model',
+            code: 'model_not_found',
+          },
+        );
+      }
+      engine = this.engines.get(id) ?? this.load(file);
+      this.engines.set(id, engine);
+    }
+    return engine;
+  }
+
+  private async load(file: ModelFile): Promise<ModelEngine> {
+    const started = performance.now();
+    try {
+      const llama = await llamaRuntime(this.logger);
+      const engine = await ModelEngine.load(llama, file, {
+        ...(this.config.context_size !== undefined ? { contextSize: this.config.context_size } : {}),
+        parallel: this.config.parallel,
+        threads: this.config.threads,
+      });
+      this.logger.info(
+        {
+          provider: this.id,
+          model: file.id,
+          ms: Math.round(performance.now() - started),
+          context: engine.contextSize,
+        },
+        'embedded model loaded',
+      );
+      return engine;
+    } catch (err) {
+      this.engines.delete(file.id);
+      throw new UpstreamError(
+        500,
+        `cannot load model '${file.id}' from ${file.path}: ${(err as Error).message}`,
+        {
+          failure: 'status',
+          code: 'model_load_failed',
+          cause: err,
+        },
+      );
+    }
+  }
+
+  /** Frees every loaded model; later requests get 503. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const engines = [...this.engines.values()];
+    this.engines.clear();
+    for (const engine of await Promise.allSettled(engines)) {
+      if (engine.status === 'fulfilled') await engine.value.close();
+    }
+  }
+}
+
+/** Registers `type: embedded` with the config loader. */
+export const embeddedDefinition: ProviderDefinition<EmbeddedConfig> = {
+  types: ['embedded'],
+  schema: EmbeddedConfigSchema,
+  create: (id, config, context: ProviderContext) =>
+    new EmbeddedProvider(id, config, context.configDir, context.logger),
+};
