@@ -16,17 +16,7 @@ export async function upstreamStatusError(
   headers: Record<string, string | string[] | undefined>,
   body: AsyncIterable<Uint8Array> & { destroy?: () => void },
 ): Promise<UpstreamError> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    parts.push(Buffer.from(chunk));
-    size += chunk.byteLength;
-    if (size >= MAX_ERROR_BODY) {
-      body.destroy?.();
-      break;
-    }
-  }
-  const envelope = normalizeErrorBody(status, Buffer.concat(parts).toString('utf8')).error;
+  const envelope = normalizeErrorBody(status, await readErrorBody(body)).error;
   const retryAfterMs = parseRetryAfter(headers['retry-after']);
   const outHeaders: Record<string, string> = {};
   if (retryAfterMs !== undefined) outHeaders['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
@@ -38,6 +28,26 @@ export async function upstreamStatusError(
     headers: outHeaders,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
+}
+
+/**
+ * Reads an upstream error body as UTF-8 text, up to 64 KiB; the rest is discarded and the stream destroyed.
+ * @param body upstream body stream
+ */
+export async function readErrorBody(
+  body: AsyncIterable<Uint8Array> & { destroy?: () => void },
+): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    parts.push(Buffer.from(chunk));
+    size += chunk.byteLength;
+    if (size >= MAX_ERROR_BODY) {
+      body.destroy?.();
+      break;
+    }
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 /**

@@ -1,0 +1,101 @@
+/**
+ * Reading an OpenAI chat request (shared/api/openai.md §1) for translation: the pieces every translating
+ * provider needs, each failing with a 400 that names the offending field.
+ */
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { invalidParam } from '../http/errors.js';
+
+/**
+ * The `messages` array.
+ * @throws GatewayError 400 (`messages`) when absent, empty or not an array of objects with a `role`
+ */
+export function chatMessages(body: Record<string, unknown>): ChatCompletionMessageParam[] {
+  const messages = body.messages;
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw invalidParam('messages', "'messages' must be a non-empty array");
+  }
+  messages.forEach((m, i) => {
+    if (typeof m !== 'object' || m === null || typeof (m as { role?: unknown }).role !== 'string') {
+      throw invalidParam(`messages[${i}]`, `'messages[${i}]' must be an object with a 'role'`);
+    }
+  });
+  return messages as ChatCompletionMessageParam[];
+}
+
+/**
+ * The text of a `content` that may only hold text: a string, an array of `text` (or `refusal`) parts
+ * (joined without separator), or null.
+ * @param param request path for errors, e.g. `messages[0].content`
+ * @throws GatewayError 400 naming `param` for other part types
+ */
+export function contentText(content: unknown, param: string): string {
+  if (content === null || content === undefined) return '';
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) throw invalidParam(param, `'${param}' must be a string or an array of parts`);
+  return content
+    .map((part, j) => {
+      const p = part as { type?: unknown; text?: unknown; refusal?: unknown };
+      if (p?.type === 'text' && typeof p.text === 'string') return p.text;
+      if (p?.type === 'refusal' && typeof p.refusal === 'string') return p.refusal;
+      throw invalidParam(`${param}[${j}]`, `'${param}[${j}]' must be a text part here`);
+    })
+    .join('');
+}
+
+/**
+ * `stop` as an array (OpenAI allows a string or an array, §1.1).
+ * @returns undefined when absent
+ * @throws GatewayError 400 (`stop`) for other types
+ */
+export function stopSequences(stop: unknown): string[] | undefined {
+  if (stop === undefined || stop === null) return undefined;
+  if (typeof stop === 'string') return [stop];
+  if (Array.isArray(stop) && stop.every((s) => typeof s === 'string')) return stop;
+  throw invalidParam('stop', "'stop' must be a string or an array of strings");
+}
+
+/**
+ * A tool call's `arguments` string parsed into the JSON object that Anthropic and Gemini expect (§6:
+ * arguments are strings on the OpenAI wire). An empty string means no arguments: `{}`.
+ * @param param request path for errors
+ * @throws GatewayError 400 naming `param` when it is not a JSON object
+ */
+export function toolArguments(args: unknown, param: string): Record<string, unknown> {
+  if (args === undefined || args === null || args === '') return {};
+  if (typeof args !== 'string') throw invalidParam(param, `'${param}' must be a JSON-encoded string`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(args);
+  } catch {
+    throw invalidParam(param, `'${param}' is not valid JSON`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidParam(param, `'${param}' must encode a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * The output budget: `max_completion_tokens ?? max_tokens` (§1.1 gateway rule).
+ * @returns tokens, or undefined when the client sent neither
+ * @throws GatewayError 400 naming the field when it is not a non-negative integer
+ */
+export function maxOutputTokens(body: Record<string, unknown>): number | undefined {
+  for (const field of ['max_completion_tokens', 'max_tokens'] as const) {
+    const value = body[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      throw invalidParam(field, `'${field}' must be a non-negative integer`);
+    }
+    return value;
+  }
+  return undefined;
+}
+
+/**
+ * `stream_options.include_usage` of a streaming request (§1.7 "Usage chunk").
+ */
+export function includeUsage(body: Record<string, unknown>): boolean {
+  const options = body.stream_options as { include_usage?: unknown } | null | undefined;
+  return options?.include_usage === true;
+}

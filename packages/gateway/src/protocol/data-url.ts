@@ -1,0 +1,20 @@
+/**
+ * `data:` URLs as OpenAI clients send images (shared/api/openai.md §1.3: `data:image/png;base64,…`).
+ */
+
+/** The media type and base64 payload of a data URL. */
+export interface DataUrl {
+  mimeType: string;
+  /** Standard base64, as it appeared in the URL. */
+  data: string;
+}
+
+/**
+ * Parses a base64 `data:` URL (RFC 2397).
+ * @returns undefined for anything else (http(s) URLs, non-base64 data URLs)
+ */
+export function parseDataUrl(url: string): DataUrl | undefined {
+  const match = /^data:([^;,]+)((?:;[^;,]+)*);base64,(.*)$/s.exec(url);
+  if (!match) return undefined;
+  return { mimeType: match[1]!.toLowerCase(), data: match[3]! };
+}

@@ -1,0 +1,289 @@
+/**
+ * OpenAI chat request → Anthropic Messages request (shared/api/anthropic-gemini.md §A.2, §A.3).
+ */
+import type {
+  ChatCompletionAssistantMessageParam,
+  ChatCompletionMessageParam,
+  ChatCompletionToolMessageParam,
+} from 'openai/resources/chat/completions';
+import { invalidParam } from '../../http/errors.js';
+import {
+  chatMessages,
+  contentText,
+  maxOutputTokens,
+  stopSequences,
+  toolArguments,
+} from '../../protocol/chat-request.js';
+import { parseDataUrl } from '../../protocol/data-url.js';
+import type { ParamPolicy } from '../param-policy.js';
+import { ANTHROPIC_UNSUPPORTED } from './capabilities.js';
+
+/** An Anthropic content block (§A.2 input blocks). */
+export type AnthropicBlock = Record<string, unknown> & { type: string };
+
+/** An entry of Anthropic `messages`. */
+export interface AnthropicMessage {
+  role: 'user' | 'assistant';
+  content: string | AnthropicBlock[];
+}
+
+/** The Messages API request body (§A.2), as far as the gateway fills it. */
+export interface AnthropicRequest {
+  model: string;
+  max_tokens: number;
+  messages: AnthropicMessage[];
+  system?: string;
+  stop_sequences?: string[];
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+  tools?: Record<string, unknown>[];
+  tool_choice?: Record<string, unknown>;
+  metadata?: { user_id: string };
+  thinking?: unknown;
+  output_config?: { effort?: string; format?: { type: 'json_schema'; schema: unknown } };
+  stream?: true;
+}
+
+/** Base64 image media types the Messages API accepts (§A.2). */
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+/** `reasoning_effort` values with an `output_config.effort` equivalent (§A.2). */
+const EFFORTS = new Set(['low', 'medium', 'high', 'xhigh', 'max']);
+
+/**
+ * Builds the Messages request. Only fields the client sent are set, except `max_tokens`, which Anthropic
+ * requires: the client's value, else `defaultMaxTokens` from config.
+ * @param body the screened client body (unsupported fields already removed or rejected)
+ * @param model upstream model name
+ * @param defaultMaxTokens model or provider `default_max_tokens`, in tokens
+ * @param policy records or rejects unsupported values
+ * @throws GatewayError 400 naming the field for invalid values, a missing `max_tokens` with no default,
+ *   or `temperature` outside 0..1
+ */
+export function toAnthropicRequest(
+  body: Record<string, unknown>,
+  model: string,
+  defaultMaxTokens: number | undefined,
+  policy: ParamPolicy,
+): AnthropicRequest {
+  const maxTokens = maxOutputTokens(body) ?? defaultMaxTokens;
+  if (maxTokens === undefined) {
+    throw invalidParam(
+      'max_tokens',
+      "Anthropic requires 'max_tokens': send max_tokens (or max_completion_tokens), or set default_max_tokens" +
+        ' on the model or the provider in switchyard.yaml',
+    );
+  }
+  const { system, messages } = mapMessages(chatMessages(body), policy);
+  const request: AnthropicRequest = { model, max_tokens: maxTokens, messages };
+  if (system !== undefined) request.system = system;
+  const stop = stopSequences(body.stop);
+  if (stop) request.stop_sequences = stop;
+  if (body.temperature !== undefined && body.temperature !== null) {
+    const t = body.temperature;
+    if (typeof t !== 'number' || t < 0 || t > 1) {
+      throw invalidParam('temperature', "'temperature' must be between 0 and 1 for Anthropic models");
+    }
+    request.temperature = t;
+  }
+  copyNumber(body, 'top_p', request);
+  copyNumber(body, 'top_k', request);
+  if (body.thinking !== undefined && body.thinking !== null) request.thinking = body.thinking;
+  if (typeof body.user === 'string') request.metadata = { user_id: body.user };
+  mapTools(body, request, policy);
+  mapOutputConfig(body, request, policy);
+  if (body.stream === true) request.stream = true;
+  return request;
+}
+
+function copyNumber(
+  body: Record<string, unknown>,
+  field: 'top_p' | 'top_k',
+  request: AnthropicRequest,
+): void {
+  const value = body[field];
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'number') throw invalidParam(field, `'${field}' must be a number`);
+  request[field] = value;
+}
+
+/** System/developer messages → `system`; tool messages → `tool_result` blocks in one user turn (§A.3). */
+function mapMessages(
+  input: ChatCompletionMessageParam[],
+  policy: ParamPolicy,
+): { system: string | undefined; messages: AnthropicMessage[] } {
+  const system: string[] = [];
+  const messages: AnthropicMessage[] = [];
+  let toolResults: AnthropicBlock[] | undefined;
+  input.forEach((message, i) => {
+    const param = `messages[${i}]`;
+    if (message.role !== 'tool') toolResults = undefined;
+    switch (message.role) {
+      case 'system':
+      case 'developer':
+        system.push(contentText(message.content, `${param}.content`));
+        return;
+      case 'user':
+        messages.push({ role: 'user', content: userContent(message.content, `${param}.content`, policy) });
+        return;
+      case 'assistant': {
+        const content = assistantContent(message, param);
+        if (content.length > 0) messages.push({ role: 'assistant', content });
+        return;
+      }
+      case 'tool':
+        if (!toolResults) {
+          toolResults = [];
+          messages.push({ role: 'user', content: toolResults });
+        }
+        toolResults.push(toolResult(message, param));
+        return;
+      default:
+        throw invalidParam(`${param}.role`, `role '${message.role}' is not supported; use tool messages`);
+    }
+  });
+  return { system: system.length > 0 ? system.join('\n\n') : undefined, messages };
+}
+
+function userContent(content: unknown, param: string, policy: ParamPolicy): string | AnthropicBlock[] {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) throw invalidParam(param, `'${param}' must be a string or an array of parts`);
+  const blocks: AnthropicBlock[] = [];
+  content.forEach((part, j) => {
+    const p = part as { type?: unknown; text?: unknown; image_url?: { url?: unknown } };
+    const at = `${param}[${j}]`;
+    if (p?.type === 'text' && typeof p.text === 'string') {
+      blocks.push({ type: 'text', text: p.text });
+    } else if (p?.type === 'image_url' && typeof p.image_url?.url === 'string') {
+      const image = imageBlock(p.image_url.url, `${at}.image_url.url`, policy);
+      if (image) blocks.push(image);
+    } else if (p?.type === 'input_audio' || p?.type === 'file') {
+      policy.reject(ANTHROPIC_UNSUPPORTED.part, at);
+    } else {
+      throw invalidParam(at, `'${at}' is not a valid content part`);
+    }
+  });
+  return blocks;
+}
+
+/** A data URL becomes a base64 source, an http(s) URL a url source (§A.3). */
+function imageBlock(url: string, param: string, policy: ParamPolicy): AnthropicBlock | undefined {
+  const data = parseDataUrl(url);
+  if (data) {
+    if (!IMAGE_TYPES.has(data.mimeType)) {
+      policy.reject(ANTHROPIC_UNSUPPORTED.imageType, param);
+      return undefined;
+    }
+    return { type: 'image', source: { type: 'base64', media_type: data.mimeType, data: data.data } };
+  }
+  if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
+  throw invalidParam(param, `'${param}' must be an http(s) URL or a base64 data URL`);
+}
+
+/** Assistant text (if any) then one `tool_use` per tool call, ids preserved (§A.3). */
+function assistantContent(message: ChatCompletionAssistantMessageParam, param: string): AnthropicBlock[] {
+  const blocks: AnthropicBlock[] = [];
+  const text = contentText(message.content, `${param}.content`);
+  if (text !== '') blocks.push({ type: 'text', text });
+  (message.tool_calls ?? []).forEach((call, j) => {
+    const at = `${param}.tool_calls[${j}]`;
+    if (call.type !== 'function' || typeof call.function?.name !== 'string' || typeof call.id !== 'string') {
+      throw invalidParam(at, `'${at}' must be a function tool call with an id and a name`);
+    }
+    blocks.push({
+      type: 'tool_use',
+      id: call.id,
+      name: call.function.name,
+      input: toolArguments(call.function.arguments, `${at}.function.arguments`),
+    });
+  });
+  return blocks;
+}
+
+function toolResult(message: ChatCompletionToolMessageParam, param: string): AnthropicBlock {
+  if (typeof message.tool_call_id !== 'string') {
+    throw invalidParam(`${param}.tool_call_id`, `'${param}.tool_call_id' is required`);
+  }
+  return {
+    type: 'tool_result',
+    tool_use_id: message.tool_call_id,
+    content: contentText(message.content, `${param}.content`),
+  };
+}
+
+/** `tools`, `tool_choice` and `parallel_tool_calls` (§A.3). */
+function mapTools(body: Record<string, unknown>, request: AnthropicRequest, policy: ParamPolicy): void {
+  if (Array.isArray(body.tools)) {
+    request.tools = body.tools.map((tool, i) => {
+      const t = tool as {
+        type?: unknown;
+        function?: { name?: unknown; description?: unknown; parameters?: unknown; strict?: unknown };
+      };
+      if (t?.type !== 'function' || typeof t.function?.name !== 'string') {
+        throw invalidParam(`tools[${i}]`, `'tools[${i}]' must be a function tool with a name`);
+      }
+      const fn = t.function;
+      return {
+        name: fn.name,
+        ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
+        input_schema: fn.parameters ?? { type: 'object', properties: {} },
+        ...(typeof fn.strict === 'boolean' ? { strict: fn.strict } : {}),
+      };
+    });
+  } else if (body.tools !== undefined && body.tools !== null) {
+    throw invalidParam('tools', "'tools' must be an array");
+  }
+  const choice = toolChoice(body.tool_choice, policy);
+  if (body.parallel_tool_calls === false && choice?.type !== 'none') {
+    request.tool_choice = { ...(choice ?? { type: 'auto' }), disable_parallel_tool_use: true };
+  } else if (choice) {
+    request.tool_choice = choice;
+  }
+}
+
+function toolChoice(value: unknown, policy: ParamPolicy): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === 'auto') return { type: 'auto' };
+  if (value === 'required') return { type: 'any' };
+  if (value === 'none') return { type: 'none' };
+  const named = value as { type?: unknown; function?: { name?: unknown } };
+  if (named?.type === 'function' && typeof named.function?.name === 'string') {
+    return { type: 'tool', name: named.function.name };
+  }
+  if (named?.type === 'allowed_tools' || named?.type === 'custom') {
+    policy.reject(ANTHROPIC_UNSUPPORTED.toolChoiceKind, 'tool_choice');
+    return undefined;
+  }
+  throw invalidParam('tool_choice', "'tool_choice' is not a valid tool choice");
+}
+
+/** `response_format` json_schema → `output_config.format`; `reasoning_effort` → `output_config.effort`. */
+function mapOutputConfig(
+  body: Record<string, unknown>,
+  request: AnthropicRequest,
+  policy: ParamPolicy,
+): void {
+  const config: NonNullable<AnthropicRequest['output_config']> = {};
+  const format = body.response_format as { type?: unknown; json_schema?: { schema?: unknown } } | undefined;
+  if (format?.type === 'json_schema') {
+    if (typeof format.json_schema?.schema !== 'object' || format.json_schema.schema === null) {
+      throw invalidParam(
+        'response_format',
+        "'response_format.json_schema.schema' must be a JSON Schema object",
+      );
+    }
+    config.format = { type: 'json_schema', schema: format.json_schema.schema };
+  } else if (format?.type === 'json_object') {
+    policy.reject(ANTHROPIC_UNSUPPORTED.jsonObject, 'response_format');
+  } else if (format !== undefined && format !== null && format.type !== 'text') {
+    throw invalidParam('response_format', "'response_format.type' must be text, json_object or json_schema");
+  }
+  const effort = body.reasoning_effort;
+  if (typeof effort === 'string' && EFFORTS.has(effort)) config.effort = effort;
+  else if (effort === 'none' || effort === 'minimal')
+    policy.reject(ANTHROPIC_UNSUPPORTED.effortNone, 'reasoning_effort');
+  else if (effort !== undefined && effort !== null) {
+    throw invalidParam('reasoning_effort', "'reasoning_effort' is not a valid effort");
+  }
+  if (config.format || config.effort) request.output_config = config;
+}

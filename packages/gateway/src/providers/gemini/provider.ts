@@ -1,0 +1,171 @@
+import { peekFirst } from '../../protocol/async-iterables.js';
+import { includeUsage } from '../../protocol/chat-request.js';
+import { unixSeconds } from '../../protocol/ids.js';
+import { completionsOverChat } from '../completions-over-chat.js';
+import type { ProviderDefinition } from '../definition.js';
+import { JsonUpstream } from '../json-upstream.js';
+import { ParamPolicy } from '../param-policy.js';
+import {
+  type Capability,
+  type DiscoveredModel,
+  type Provider,
+  type ProviderRequest,
+  type ProviderResponse,
+  unsupportedEndpoint,
+} from '../provider.js';
+import { GEMINI_CAPABILITIES, GEMINI_UNSUPPORTED } from './capabilities.js';
+import { type GeminiConfig, GeminiConfigSchema } from './config.js';
+import { fromEmbedResponse, toEmbedCall } from './embeddings.js';
+import { geminiStatusError } from './errors.js';
+import { toGeminiRequest } from './request.js';
+import { fromGeminiResponse } from './response.js';
+import { geminiChunks } from './stream.js';
+import { ThoughtSignatures } from './thought-signatures.js';
+
+/** Default total time for one upstream request: 10 minutes (long generations). */
+const DEFAULT_TIMEOUT_MS = 600_000;
+/** Pages of `GET /models` read at most during discovery. */
+const MAX_MODEL_PAGES = 10;
+/** `pageSize` asked for when listing models (the API caps it at 1,000). */
+const MODEL_PAGE_SIZE = 1000;
+
+/**
+ * `type: gemini`: OpenAI chat completions, emulated legacy completions and embeddings translated to the
+ * Gemini API (shared/api/anthropic-gemini.md §B): `:generateContent`, `:streamGenerateContent?alt=sse`,
+ * `:embedContent`, `:batchEmbedContents`, with `x-goog-api-key`. Discovery (off unless `discover: true`) reads
+ * `GET /models` (`{models:[{name:"models/…", supportedGenerationMethods, inputTokenLimit}], nextPageToken}`).
+ */
+export class GeminiProvider implements Provider {
+  readonly type = 'gemini';
+  readonly discover: boolean;
+  private readonly upstream: JsonUpstream;
+  private readonly signatures = new ThoughtSignatures();
+
+  constructor(
+    readonly id: string,
+    private readonly config: GeminiConfig,
+  ) {
+    this.discover = config.discover ?? false;
+    const headers: Record<string, string> = { ...config.headers };
+    if (config.api_key) headers['x-goog-api-key'] = config.api_key;
+    this.upstream = new JsonUpstream({
+      providerId: id,
+      baseUrl: config.base_url.replace(/\/+$/, ''),
+      headers,
+      timeoutMs: config.timeout ?? DEFAULT_TIMEOUT_MS,
+      maxConnections: config.max_connections,
+      tlsVerify: config.tls_verify,
+      statusError: geminiStatusError,
+    });
+  }
+
+  async listModels(signal: AbortSignal): Promise<DiscoveredModel[]> {
+    const models: DiscoveredModel[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < MAX_MODEL_PAGES; page++) {
+      const query = `pageSize=${MODEL_PAGE_SIZE}${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`;
+      const body = (await this.upstream.getJson(`/models?${query}`, signal)) as {
+        models?: { name?: unknown; supportedGenerationMethods?: unknown; inputTokenLimit?: unknown }[];
+        nextPageToken?: unknown;
+      };
+      for (const m of body.models ?? []) {
+        if (typeof m.name !== 'string') continue;
+        const methods = Array.isArray(m.supportedGenerationMethods) ? m.supportedGenerationMethods : [];
+        const capabilities: Capability[] = [];
+        if (methods.includes('generateContent')) capabilities.push('chat', 'completion');
+        if (methods.includes('embedContent')) capabilities.push('embedding');
+        models.push({
+          id: m.name.replace(/^models\//, ''),
+          capabilities,
+          ...(typeof m.inputTokenLimit === 'number' ? { maxModelLen: m.inputTokenLimit } : {}),
+        });
+      }
+      if (typeof body.nextPageToken !== 'string' || body.nextPageToken === '') break;
+      token = body.nextPageToken;
+    }
+    return models;
+  }
+
+  async handle(req: ProviderRequest): Promise<ProviderResponse> {
+    const drop = req.options.drop_unsupported_params ?? this.config.drop_unsupported_params ?? false;
+    switch (req.endpoint) {
+      case 'chat.completions': {
+        const policy = new ParamPolicy(GEMINI_CAPABILITIES, 'chat.completions', drop);
+        return this.chat(policy.screen(req.body), req, req.signal, policy);
+      }
+      case 'completions':
+        return completionsOverChat(
+          req.body,
+          (chatBody, signal) => {
+            const policy = new ParamPolicy(GEMINI_CAPABILITIES, 'chat.completions', drop);
+            return this.chat(policy.screen(chatBody), req, signal, policy);
+          },
+          {
+            model: req.clientModel,
+            nativeN: true,
+            policy: new ParamPolicy(GEMINI_CAPABILITIES, 'completions', drop),
+            tokenPromptEntry: GEMINI_UNSUPPORTED.tokenPrompt,
+            signal: req.signal,
+          },
+        );
+      case 'embeddings':
+        return this.embed(req, new ParamPolicy(GEMINI_CAPABILITIES, 'embeddings', drop));
+      default:
+        throw unsupportedEndpoint(this.type, req.endpoint);
+    }
+  }
+
+  /** One generateContent call for an (already screened) OpenAI chat body. */
+  private async chat(
+    body: Record<string, unknown>,
+    req: ProviderRequest,
+    signal: AbortSignal,
+    policy: ParamPolicy,
+  ): Promise<ProviderResponse> {
+    const request = toGeminiRequest(body, policy, this.signatures);
+    const stream = body.stream === true;
+    const path = `${modelPath(req.model)}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`;
+    const res = await this.upstream.post(path, request, { ...req, signal });
+    const headers = policy.headers();
+    const created = unixSeconds();
+    if (!stream) {
+      const completion = fromGeminiResponse(await res.body.json(), req.clientModel, created, this.signatures);
+      return { kind: 'json', status: 200, body: completion, headers };
+    }
+    const chunks = geminiChunks(this.upstream.events(res, signal), {
+      model: req.clientModel,
+      includeUsage: includeUsage(body),
+      created,
+      signatures: this.signatures,
+    });
+    const { items } = await peekFirst(chunks);
+    return { kind: 'chunks', chunks: items, headers };
+  }
+
+  private async embed(req: ProviderRequest, policy: ParamPolicy): Promise<ProviderResponse> {
+    const call = toEmbedCall(policy.screen(req.body), bareModel(req.model), policy);
+    const res = await this.upstream.post(`${modelPath(req.model)}:${call.method}`, call.body, req);
+    const body = fromEmbedResponse(await res.body.json(), call, req.clientModel);
+    return { kind: 'json', status: 200, body, headers: policy.headers() };
+  }
+
+  async close(): Promise<void> {
+    await this.upstream.close();
+  }
+}
+
+/** `gemini-2.5-flash` and `models/gemini-2.5-flash` both name a model (§B.1). */
+function bareModel(model: string): string {
+  return model.replace(/^models\//, '');
+}
+
+function modelPath(model: string): string {
+  return `/models/${encodeURIComponent(bareModel(model))}`;
+}
+
+/** Registers `type: gemini` with the config loader. */
+export const geminiDefinition: ProviderDefinition<GeminiConfig> = {
+  types: ['gemini'],
+  schema: GeminiConfigSchema,
+  create: (id, config) => new GeminiProvider(id, config),
+};

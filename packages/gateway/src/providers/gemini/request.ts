@@ -1,0 +1,260 @@
+/**
+ * OpenAI chat request → Gemini `generateContent` request (shared/api/anthropic-gemini.md §B.2, §B.3).
+ */
+import type {
+  ChatCompletionAssistantMessageParam,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import { invalidParam } from '../../http/errors.js';
+import {
+  chatMessages,
+  contentText,
+  maxOutputTokens,
+  stopSequences,
+  toolArguments,
+} from '../../protocol/chat-request.js';
+import { parseDataUrl } from '../../protocol/data-url.js';
+import type { ParamPolicy } from '../param-policy.js';
+import { GEMINI_UNSUPPORTED } from './capabilities.js';
+import type { ThoughtSignatures } from './thought-signatures.js';
+
+/** A Gemini `Part` (§B.2): one data field plus optional flags. */
+export type GeminiPart = Record<string, unknown>;
+
+/** A Gemini `Content`: role `user` or `model`. */
+export interface GeminiContent {
+  role: 'user' | 'model';
+  parts: GeminiPart[];
+}
+
+/** The `generateContent` request body (§B.2), as far as the gateway fills it. */
+export interface GeminiRequest {
+  contents: GeminiContent[];
+  systemInstruction?: { parts: { text: string }[] };
+  tools?: { functionDeclarations: Record<string, unknown>[] }[];
+  toolConfig?: { functionCallingConfig: { mode: string; allowedFunctionNames?: string[] } };
+  generationConfig?: Record<string, unknown>;
+}
+
+/**
+ * Builds the Gemini request; only what the client sent is set.
+ * @param body the screened client body
+ * @param policy records or rejects unsupported values
+ * @param signatures thought signatures to re-attach to earlier function calls (§B.7)
+ * @throws GatewayError 400 naming the field for invalid values, or a `tool` message whose `tool_call_id`
+ *   matches no earlier assistant tool call (Gemini answers function calls by name)
+ */
+export function toGeminiRequest(
+  body: Record<string, unknown>,
+  policy: ParamPolicy,
+  signatures: ThoughtSignatures,
+): GeminiRequest {
+  const { system, contents } = mapMessages(chatMessages(body), policy, signatures);
+  const request: GeminiRequest = { contents };
+  if (system.length > 0) request.systemInstruction = { parts: [{ text: system.join('\n\n') }] };
+  mapTools(body, request, policy);
+  const generationConfig = mapGenerationConfig(body);
+  if (Object.keys(generationConfig).length > 0) request.generationConfig = generationConfig;
+  return request;
+}
+
+function mapMessages(
+  input: ChatCompletionMessageParam[],
+  policy: ParamPolicy,
+  signatures: ThoughtSignatures,
+): { system: string[]; contents: GeminiContent[] } {
+  const system: string[] = [];
+  const contents: GeminiContent[] = [];
+  const toolNames = new Map<string, string>();
+  let responses: GeminiContent | undefined;
+  input.forEach((message, i) => {
+    const param = `messages[${i}]`;
+    if (message.role !== 'tool') responses = undefined;
+    switch (message.role) {
+      case 'system':
+      case 'developer':
+        system.push(contentText(message.content, `${param}.content`));
+        return;
+      case 'user':
+        contents.push({ role: 'user', parts: userParts(message.content, `${param}.content`, policy) });
+        return;
+      case 'assistant': {
+        const parts = modelParts(message, param, toolNames, signatures);
+        if (parts.length > 0) contents.push({ role: 'model', parts });
+        return;
+      }
+      case 'tool': {
+        const name = toolNames.get(message.tool_call_id);
+        if (name === undefined) {
+          throw invalidParam(
+            `${param}.tool_call_id`,
+            `'${param}.tool_call_id' does not match a tool call of an earlier assistant message`,
+          );
+        }
+        if (!responses) {
+          responses = { role: 'user', parts: [] };
+          contents.push(responses);
+        }
+        responses.parts.push({
+          functionResponse: { name, response: { output: contentText(message.content, `${param}.content`) } },
+        });
+        return;
+      }
+      default:
+        throw invalidParam(`${param}.role`, `role '${message.role}' is not supported; use tool messages`);
+    }
+  });
+  return { system, contents };
+}
+
+function userParts(content: unknown, param: string, policy: ParamPolicy): GeminiPart[] {
+  if (typeof content === 'string') return [{ text: content }];
+  if (!Array.isArray(content)) throw invalidParam(param, `'${param}' must be a string or an array of parts`);
+  const parts: GeminiPart[] = [];
+  content.forEach((part, j) => {
+    const at = `${param}[${j}]`;
+    const p = part as {
+      type?: unknown;
+      text?: unknown;
+      image_url?: { url?: unknown };
+      input_audio?: { data?: unknown; format?: unknown };
+    };
+    if (p?.type === 'text' && typeof p.text === 'string') {
+      parts.push({ text: p.text });
+    } else if (p?.type === 'image_url' && typeof p.image_url?.url === 'string') {
+      const data = parseDataUrl(p.image_url.url);
+      if (data) parts.push({ inlineData: { mimeType: data.mimeType, data: data.data } });
+      else if (/^https?:\/\//i.test(p.image_url.url))
+        policy.reject(GEMINI_UNSUPPORTED.remoteImage, `${at}.image_url.url`);
+      else throw invalidParam(`${at}.image_url.url`, `'${at}.image_url.url' must be a base64 data URL`);
+    } else if (p?.type === 'input_audio' && typeof p.input_audio?.data === 'string') {
+      const format = p.input_audio.format;
+      if (format !== 'wav' && format !== 'mp3') {
+        throw invalidParam(`${at}.input_audio.format`, `'${at}.input_audio.format' must be wav or mp3`);
+      }
+      parts.push({ inlineData: { mimeType: `audio/${format}`, data: p.input_audio.data } });
+    } else if (p?.type === 'file') {
+      policy.reject(GEMINI_UNSUPPORTED.part, at);
+    } else {
+      throw invalidParam(at, `'${at}' is not a valid content part`);
+    }
+  });
+  return parts;
+}
+
+/** Assistant text then one `functionCall` per tool call, with its remembered `thoughtSignature` (§B.3). */
+function modelParts(
+  message: ChatCompletionAssistantMessageParam,
+  param: string,
+  toolNames: Map<string, string>,
+  signatures: ThoughtSignatures,
+): GeminiPart[] {
+  const parts: GeminiPart[] = [];
+  const text = contentText(message.content, `${param}.content`);
+  if (text !== '') parts.push({ text });
+  (message.tool_calls ?? []).forEach((call, j) => {
+    const at = `${param}.tool_calls[${j}]`;
+    if (call.type !== 'function' || typeof call.function?.name !== 'string' || typeof call.id !== 'string') {
+      throw invalidParam(at, `'${at}' must be a function tool call with an id and a name`);
+    }
+    toolNames.set(call.id, call.function.name);
+    const signature = signatures.get(call.id);
+    parts.push({
+      functionCall: {
+        name: call.function.name,
+        args: toolArguments(call.function.arguments, `${at}.function.arguments`),
+      },
+      ...(signature ? { thoughtSignature: signature } : {}),
+    });
+  });
+  return parts;
+}
+
+/** `tools` → functionDeclarations with the full JSON Schema in `parametersJsonSchema`; `tool_choice` → mode. */
+function mapTools(body: Record<string, unknown>, request: GeminiRequest, policy: ParamPolicy): void {
+  if (Array.isArray(body.tools)) {
+    const declarations = body.tools.map((tool, i) => {
+      const t = tool as {
+        type?: unknown;
+        function?: { name?: unknown; description?: unknown; parameters?: unknown; strict?: unknown };
+      };
+      if (t?.type !== 'function' || typeof t.function?.name !== 'string') {
+        throw invalidParam(`tools[${i}]`, `'tools[${i}]' must be a function tool with a name`);
+      }
+      if (t.function.strict === true) policy.reject(GEMINI_UNSUPPORTED.strict, `tools[${i}].function.strict`);
+      return {
+        name: t.function.name,
+        ...(typeof t.function.description === 'string' ? { description: t.function.description } : {}),
+        ...(t.function.parameters ? { parametersJsonSchema: t.function.parameters } : {}),
+      };
+    });
+    request.tools = [{ functionDeclarations: declarations }];
+  } else if (body.tools !== undefined && body.tools !== null) {
+    throw invalidParam('tools', "'tools' must be an array");
+  }
+  const choice = body.tool_choice as
+    | { type?: unknown; function?: { name?: unknown } }
+    | string
+    | null
+    | undefined;
+  if (choice === undefined || choice === null) return;
+  const modes: Record<string, string> = { auto: 'AUTO', none: 'NONE', required: 'ANY' };
+  if (typeof choice === 'string' && modes[choice]) {
+    request.toolConfig = { functionCallingConfig: { mode: modes[choice]! } };
+  } else if (
+    typeof choice === 'object' &&
+    choice.type === 'function' &&
+    typeof choice.function?.name === 'string'
+  ) {
+    request.toolConfig = {
+      functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.function.name] },
+    };
+  } else if (typeof choice === 'object' && (choice.type === 'allowed_tools' || choice.type === 'custom')) {
+    policy.reject(GEMINI_UNSUPPORTED.toolChoiceKind, 'tool_choice');
+  } else {
+    throw invalidParam('tool_choice', "'tool_choice' is not a valid tool choice");
+  }
+}
+
+/** Sampling fields → `generationConfig` (§B.3 table). */
+function mapGenerationConfig(body: Record<string, unknown>): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  const numbers: [string, string][] = [
+    ['temperature', 'temperature'],
+    ['top_p', 'topP'],
+    ['top_k', 'topK'],
+    ['n', 'candidateCount'],
+    ['seed', 'seed'],
+    ['presence_penalty', 'presencePenalty'],
+    ['frequency_penalty', 'frequencyPenalty'],
+  ];
+  for (const [from, to] of numbers) {
+    const value = body[from];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'number') throw invalidParam(from, `'${from}' must be a number`);
+    config[to] = value;
+  }
+  const max = maxOutputTokens(body);
+  if (max !== undefined) config.maxOutputTokens = max;
+  const stop = stopSequences(body.stop);
+  if (stop) config.stopSequences = stop;
+  const format = body.response_format as
+    | { type?: unknown; json_schema?: { schema?: unknown } }
+    | null
+    | undefined;
+  if (format?.type === 'json_object') {
+    config.responseMimeType = 'application/json';
+  } else if (format?.type === 'json_schema') {
+    if (typeof format.json_schema?.schema !== 'object' || format.json_schema.schema === null) {
+      throw invalidParam(
+        'response_format',
+        "'response_format.json_schema.schema' must be a JSON Schema object",
+      );
+    }
+    config.responseMimeType = 'application/json';
+    config.responseJsonSchema = format.json_schema.schema;
+  } else if (format !== undefined && format !== null && format.type !== 'text') {
+    throw invalidParam('response_format', "'response_format.type' must be text, json_object or json_schema");
+  }
+  return config;
+}

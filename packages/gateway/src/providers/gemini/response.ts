@@ -1,0 +1,163 @@
+/**
+ * Gemini `GenerateContentResponse` → OpenAI `chat.completion` (shared/api/anthropic-gemini.md §B.4), plus the
+ * finish-reason, usage and part mappings the stream translation shares.
+ */
+import type {
+  ChatCompletion,
+  ChatCompletionMessageFunctionToolCall,
+} from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import { UpstreamError } from '../../http/errors.js';
+import type { FinishReason } from '../../protocol/chat-chunks.js';
+import { newId } from '../../protocol/ids.js';
+import type { ThoughtSignatures } from './thought-signatures.js';
+
+/** A response `Part` as far as the gateway reads it. */
+export interface GeminiResponsePart {
+  text?: string;
+  thought?: boolean;
+  functionCall?: { name?: string; args?: unknown; id?: string };
+  thoughtSignature?: string;
+}
+
+/** A `Candidate` (§B.4). */
+export interface GeminiCandidate {
+  index?: number;
+  finishReason?: string;
+  content?: { role?: string; parts?: GeminiResponsePart[] };
+}
+
+/** `usageMetadata` (§B.4). */
+export interface GeminiUsage {
+  promptTokenCount?: number;
+  candidatesTokenCount?: number;
+  thoughtsTokenCount?: number;
+  totalTokenCount?: number;
+  cachedContentTokenCount?: number;
+}
+
+/** A `GenerateContentResponse` (§B.4); in a stream, also an `error` object (§B.5). */
+export interface GeminiResponse {
+  candidates?: GeminiCandidate[];
+  promptFeedback?: { blockReason?: string };
+  usageMetadata?: GeminiUsage;
+  responseId?: string;
+  error?: unknown;
+}
+
+/** The finish reasons that mean "blocked" (§B.4 table); all other reasons map to `stop`. */
+const FILTERED = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+]);
+
+/**
+ * §B.4 `finishReason` → `finish_reason`: STOP with a function call → `tool_calls` (Gemini still says STOP);
+ * MAX_TOKENS → `length`; safety-type reasons → `content_filter`; everything else → `stop`.
+ */
+export function finishReason(reason: string | undefined, hadFunctionCall: boolean): FinishReason {
+  if (reason === 'MAX_TOKENS') return 'length';
+  if (reason !== undefined && FILTERED.has(reason)) return 'content_filter';
+  return hadFunctionCall ? 'tool_calls' : 'stop';
+}
+
+/**
+ * §B.4 usage: completion = candidates + thoughts; `reasoning_tokens` = thoughts;
+ * `cached_tokens` = cachedContentTokenCount; total = totalTokenCount.
+ */
+export function openAIUsage(usage: GeminiUsage): CompletionUsage {
+  const prompt = usage.promptTokenCount ?? 0;
+  const thoughts = usage.thoughtsTokenCount ?? 0;
+  const completion = (usage.candidatesTokenCount ?? 0) + thoughts;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: usage.totalTokenCount ?? prompt + completion,
+    prompt_tokens_details: { cached_tokens: usage.cachedContentTokenCount ?? 0 },
+    completion_tokens_details: { reasoning_tokens: thoughts },
+  };
+}
+
+/**
+ * A `functionCall` part as an OpenAI tool call. Gemini usually sends no id (§B.4), so one is made up
+ * (`call_…`); a `thoughtSignature` is remembered under that id for the next request (§B.7).
+ */
+export function toolCallFromPart(
+  call: NonNullable<GeminiResponsePart['functionCall']>,
+  part: GeminiResponsePart,
+  signatures: ThoughtSignatures,
+): ChatCompletionMessageFunctionToolCall {
+  const id = call.id ?? newId('call_');
+  if (part.thoughtSignature) signatures.remember(id, part.thoughtSignature);
+  return {
+    id,
+    type: 'function',
+    function: { name: call.name ?? '', arguments: JSON.stringify(call.args ?? {}) },
+  };
+}
+
+/**
+ * Builds the OpenAI chat completion: one choice per candidate; text parts joined into `content`, `thought`
+ * parts into the non-standard `reasoning_content`, `functionCall` parts into `tool_calls`. A blocked prompt
+ * (no candidates, `promptFeedback.blockReason`) gives one empty choice with `finish_reason: content_filter`.
+ * @param response the upstream JSON
+ * @param model the model id the client asked for
+ * @param created Unix seconds
+ * @throws UpstreamError 502 when the body has neither candidates nor a block reason
+ */
+export function fromGeminiResponse(
+  response: unknown,
+  model: string,
+  created: number,
+  signatures: ThoughtSignatures,
+): ChatCompletion {
+  const res = response as GeminiResponse;
+  const candidates = res?.candidates ?? [];
+  if (candidates.length === 0 && !res?.promptFeedback?.blockReason) {
+    throw new UpstreamError(502, 'Gemini returned a response without candidates', { failure: 'protocol' });
+  }
+  const choices: ChatCompletion['choices'] =
+    candidates.length === 0
+      ? [
+          {
+            index: 0,
+            message: { role: 'assistant', content: null, refusal: null },
+            logprobs: null,
+            finish_reason: 'content_filter',
+          },
+        ]
+      : candidates.map((candidate, i) => {
+          const parts = candidate.content?.parts ?? [];
+          const text = parts.filter((p) => typeof p.text === 'string' && !p.thought).map((p) => p.text);
+          const thoughts = parts.filter((p) => typeof p.text === 'string' && p.thought).map((p) => p.text);
+          const toolCalls = parts.flatMap((p) =>
+            p.functionCall ? [toolCallFromPart(p.functionCall, p, signatures)] : [],
+          );
+          return {
+            index: candidate.index ?? i,
+            message: {
+              role: 'assistant',
+              content: text.length > 0 ? text.join('') : null,
+              refusal: null,
+              ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+              ...(thoughts.length > 0 ? { reasoning_content: thoughts.join('') } : {}),
+            },
+            logprobs: null,
+            finish_reason: finishReason(candidate.finishReason, toolCalls.length > 0),
+          };
+        });
+  return {
+    id: res.responseId ?? newId('chatcmpl-'),
+    object: 'chat.completion',
+    created,
+    model,
+    choices,
+    usage: openAIUsage(res.usageMetadata ?? {}),
+  };
+}

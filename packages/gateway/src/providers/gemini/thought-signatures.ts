@@ -1,0 +1,27 @@
+/**
+ * Gemini `thoughtSignature`s kept per synthesized tool-call id, so that a follow-up request can re-attach
+ * each signature to its `functionCall` part (shared/api/anthropic-gemini.md §B.3, §B.7: Gemini 3 rejects
+ * function calls in the history without their signature). OpenAI clients only echo back `tool_calls`, so the
+ * gateway remembers the signatures in memory; after a restart, or on another gateway instance, they are gone
+ * and the call is sent without one.
+ */
+
+/** Signatures remembered at most; the oldest are forgotten first. */
+const CAPACITY = 10_000;
+
+/** A bounded map of tool-call id → thought signature. */
+export class ThoughtSignatures {
+  private readonly byId = new Map<string, string>();
+
+  /** Remembers the signature that came with tool call `id`. */
+  remember(id: string, signature: string): void {
+    this.byId.delete(id);
+    this.byId.set(id, signature);
+    if (this.byId.size > CAPACITY) this.byId.delete(this.byId.keys().next().value!);
+  }
+
+  /** The signature of tool call `id`, if remembered. */
+  get(id: string): string | undefined {
+    return this.byId.get(id);
+  }
+}

@@ -1,0 +1,140 @@
+import { performance } from 'node:perf_hooks';
+import type { EventSourceMessage } from 'eventsource-parser';
+import { Agent, type Dispatcher, request } from 'undici';
+import { UpstreamError } from '../http/errors.js';
+import { decodeSse, SseDecodeError } from '../protocol/sse-decode.js';
+import { parseRetryAfter, transportError } from './openai-compatible/upstream-errors.js';
+import type { ProviderRequest } from './provider.js';
+
+/** Turns a non-2xx upstream response into the client-facing error (provider-specific error bodies). */
+export type StatusErrorMapper = (
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: Dispatcher.ResponseData['body'],
+) => Promise<UpstreamError>;
+
+/** Settings of a {@link JsonUpstream}. */
+export interface JsonUpstreamOptions {
+  /** Provider id, for error messages. */
+  providerId: string;
+  /** Base URL without trailing slash, e.g. `https://api.anthropic.com/v1`. */
+  baseUrl: string;
+  /** Headers sent on every request (auth, version, config `headers`). */
+  headers: Record<string, string>;
+  /** Total time for one request and for the gap between body chunks, in ms. */
+  timeoutMs: number;
+  /** Keep-alive connections to the upstream origin. */
+  maxConnections: number;
+  /** Verify the upstream's TLS certificate. */
+  tlsVerify: boolean;
+  statusError: StatusErrorMapper;
+}
+
+/** Time allowed for model listing (discovery and health probes), in ms. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+/**
+ * A keep-alive JSON client for one translated upstream (undici Agent, as the OpenAI-compatible adapter uses).
+ * Transport failures become 502/504 {@link UpstreamError}s (providers/openai-compatible/upstream-errors.ts);
+ * non-2xx answers go through the provider's own `statusError` mapper.
+ */
+export class JsonUpstream {
+  private readonly agent: Agent;
+
+  constructor(private readonly options: JsonUpstreamOptions) {
+    this.agent = new Agent({
+      connections: options.maxConnections,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connect: { rejectUnauthorized: options.tlsVerify, timeout: 10_000 },
+    });
+  }
+
+  /**
+   * POSTs `json` to `baseUrl + path` for a client request; adds the wait until response headers to
+   * `req.timing.waitMs`.
+   * @returns the 2xx response, body unread
+   * @throws UpstreamError for transport failures and non-2xx statuses; the client's abort error as is
+   */
+  async post(
+    path: string,
+    json: unknown,
+    req: Pick<ProviderRequest, 'signal' | 'requestId' | 'timing'>,
+  ): Promise<Dispatcher.ResponseData> {
+    const started = performance.now();
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(this.options.baseUrl + path, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: {
+          ...this.options.headers,
+          'content-type': 'application/json',
+          'x-request-id': req.requestId,
+        },
+        body: JSON.stringify(json),
+        signal: req.signal,
+      });
+    } catch (err) {
+      throw transportError(err, this.options.providerId, req.signal);
+    }
+    req.timing.waitMs += performance.now() - started;
+    if (res.statusCode >= 400) throw await this.options.statusError(res.statusCode, res.headers, res.body);
+    return res;
+  }
+
+  /**
+   * GETs `baseUrl + path` and parses the JSON answer (model listing), within 5 s.
+   * @throws UpstreamError for transport failures and non-2xx statuses
+   */
+  async getJson(path: string, signal: AbortSignal): Promise<unknown> {
+    const probeSignal = AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(this.options.baseUrl + path, {
+        dispatcher: this.agent,
+        headers: this.options.headers,
+        signal: probeSignal,
+      });
+    } catch (err) {
+      throw transportError(err, this.options.providerId, signal);
+    }
+    if (res.statusCode >= 400) throw await this.options.statusError(res.statusCode, res.headers, res.body);
+    return res.body.json();
+  }
+
+  /**
+   * The server-sent events of a streaming response body (protocol/sse-decode.ts).
+   * @param res a response from {@link post}
+   * @param signal the request's signal, to tell a client abort from an upstream failure
+   * @throws UpstreamError 502 (`protocol`) for an undecodable stream; 502/504 when the connection fails or
+   *   goes idle mid-body; the client's abort error as is
+   */
+  async *events(res: Dispatcher.ResponseData, signal: AbortSignal): AsyncGenerator<EventSourceMessage> {
+    try {
+      yield* decodeSse(res.body);
+    } catch (err) {
+      if (err instanceof SseDecodeError) throw new UpstreamError(502, err.message, { failure: 'protocol' });
+      throw transportError(err, this.options.providerId, signal);
+    }
+  }
+
+  /** Closes the connection pool. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+/**
+ * The upstream's `Retry-After` as {@link UpstreamError} options: the parsed delay and the `retry-after`
+ * header (whole seconds) to send on to the client.
+ */
+export function retryAfterOptions(headers: Record<string, string | string[] | undefined>): {
+  headers: Record<string, string>;
+  retryAfterMs?: number;
+} {
+  const retryAfterMs = parseRetryAfter(headers['retry-after']);
+  if (retryAfterMs === undefined) return { headers: {} };
+  return { headers: { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) }, retryAfterMs };
+}
