@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayError, UpstreamError } from '../../src/http/errors.js';
+import { AnthropicConfigSchema } from '../../src/providers/anthropic/config.js';
+import { AnthropicProvider } from '../../src/providers/anthropic/provider.js';
+import { type FakeRoute, type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
+import { drainChunks, providerRequest } from '../support/provider-request.js';
+
+let fake: FakeUpstream;
+let provider: AnthropicProvider;
+
+beforeAll(async () => {
+  fake = await startFakeUpstream();
+  provider = new AnthropicProvider(
+    'claude',
+    AnthropicConfigSchema.parse({ type: 'anthropic', base_url: `${fake.url}/v1`, api_key: 'k' }),
+  );
+});
+afterAll(async () => {
+  await provider.close();
+  await fake.close();
+});
+
+const streamBody = (includeUsage = true) => ({
+  model: 'claude',
+  messages: [{ role: 'user', content: 'hi' }],
+  max_tokens: 100,
+  stream: true,
+  ...(includeUsage ? { stream_options: { include_usage: true } } : {}),
+});
+
+/** Streams `fixture` through the provider, whole and one byte at a time; both must give the same chunks. */
+async function replay(fixture: string, includeUsage = true) {
+  const results = [];
+  for (const byteByByte of [false, true]) {
+    fake.route('POST /v1/messages', { fixture, byteByByte } satisfies FakeRoute);
+    results.push(
+      await drainChunks(await provider.handle(providerRequest('chat.completions', streamBody(includeUsage)))),
+    );
+  }
+  expect(results[1]).toEqual(results[0]);
+  return results[0]!;
+}
+
+/** The choice deltas and finish reasons of the chunks, without ids and timestamps. */
+function deltas(chunks: Record<string, unknown>[]) {
+  return chunks.map((c) => {
+    const choices = c.choices as { delta: unknown; finish_reason: unknown }[];
+    return choices.length === 0
+      ? { usage: c.usage }
+      : { delta: choices[0]!.delta, finish: choices[0]!.finish_reason };
+  });
+}
+
+describe('anthropic stream translation (shared/api/anthropic-gemini.md §A.5)', () => {
+  it('text: role chunk, content deltas, finish chunk, usage chunk; multi-byte characters survive byte-by-byte delivery', async () => {
+    const { chunks, error } = await replay('anthropic/text.sse');
+    expect(error).toBeUndefined();
+    expect(deltas(chunks)).toEqual([
+      { delta: { role: 'assistant', content: '' }, finish: null },
+      { delta: { content: 'It is 14°C' }, finish: null },
+      { delta: { content: ' in Oslo.' }, finish: null },
+      { delta: {}, finish: 'stop' },
+      {
+        usage: {
+          prompt_tokens: 21,
+          completion_tokens: 9,
+          total_tokens: 30,
+          prompt_tokens_details: { cached_tokens: 0 },
+        },
+      },
+    ]);
+    for (const chunk of chunks) {
+      expect(chunk).toMatchObject({ id: 'msg_01TEXT', object: 'chat.completion.chunk', model: 'claude' });
+    }
+    expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
+  });
+
+  it('sends no usage chunk and no usage fields when the client did not ask for them', async () => {
+    const { chunks } = await replay('anthropic/text.sse', false);
+    expect(chunks).toHaveLength(4);
+    expect(chunks.every((c) => !('usage' in c))).toBe(true);
+  });
+
+  it('two parallel tool calls: fragments keyed by a tool-only index, ids and names on the first fragment', async () => {
+    const { chunks, error } = await replay('anthropic/parallel-tools.sse');
+    expect(error).toBeUndefined();
+    expect(deltas(chunks)).toEqual([
+      { delta: { role: 'assistant', content: '' }, finish: null },
+      { delta: { content: 'Checking both.' }, finish: null },
+      {
+        delta: {
+          tool_calls: [
+            { index: 0, id: 'toolu_01A', type: 'function', function: { name: 'lookup_city', arguments: '' } },
+          ],
+        },
+        finish: null,
+      },
+      { delta: { tool_calls: [{ index: 0, function: { arguments: '{"city": "Os' } }] }, finish: null },
+      { delta: { tool_calls: [{ index: 0, function: { arguments: 'lo"}' } }] }, finish: null },
+      {
+        delta: {
+          tool_calls: [
+            { index: 1, id: 'toolu_01B', type: 'function', function: { name: 'lookup_city', arguments: '' } },
+          ],
+        },
+        finish: null,
+      },
+      { delta: { tool_calls: [{ index: 1, function: { arguments: '{"city":' } }] }, finish: null },
+      { delta: { tool_calls: [{ index: 1, function: { arguments: ' "Rome"}' } }] }, finish: null },
+      { delta: {}, finish: 'tool_calls' },
+      {
+        usage: {
+          prompt_tokens: 412,
+          completion_tokens: 58,
+          total_tokens: 470,
+          prompt_tokens_details: { cached_tokens: 0 },
+        },
+      },
+    ]);
+  });
+
+  it('a tool call whose only argument delta is empty gets "{}" and the stream goes on to the finish', async () => {
+    const { chunks, error } = await replay('anthropic/tool-empty-args.sse');
+    expect(error).toBeUndefined();
+    expect(deltas(chunks)).toEqual([
+      { delta: { role: 'assistant', content: '' }, finish: null },
+      {
+        delta: {
+          tool_calls: [
+            {
+              index: 0,
+              id: 'toolu_01NOW',
+              type: 'function',
+              function: { name: 'current_time', arguments: '' },
+            },
+          ],
+        },
+        finish: null,
+      },
+      { delta: { tool_calls: [{ index: 0, function: { arguments: '{}' } }] }, finish: null },
+      { delta: {}, finish: 'tool_calls' },
+      {
+        usage: {
+          prompt_tokens: 97,
+          completion_tokens: 12,
+          total_tokens: 109,
+          prompt_tokens_details: { cached_tokens: 0 },
+        },
+      },
+    ]);
+  });
+
+  it('usage: input and cache counts from message_start, cumulative output from message_delta (nulls ignored); max_tokens → length', async () => {
+    const { chunks } = await replay('anthropic/usage-cache.sse');
+    expect(deltas(chunks).slice(-2)).toEqual([
+      { delta: {}, finish: 'length' },
+      {
+        usage: {
+          prompt_tokens: 2112,
+          completion_tokens: 5,
+          total_tokens: 2117,
+          prompt_tokens_details: { cached_tokens: 2000 },
+        },
+      },
+    ]);
+  });
+
+  it('thinking: thinking_delta → reasoning_content, signature ignored', async () => {
+    const { chunks } = await replay('anthropic/thinking.sse', false);
+    expect(deltas(chunks)).toEqual([
+      { delta: { role: 'assistant', content: '' }, finish: null },
+      { delta: { reasoning_content: 'The user wants 2+2. ' }, finish: null },
+      { delta: { reasoning_content: 'That is 4.' }, finish: null },
+      { delta: { content: '4' }, finish: null },
+      { delta: {}, finish: 'stop' },
+    ]);
+  });
+
+  it('an error event mid-stream is thrown by the iterator after the chunks before it, as 503 overloaded_error', async () => {
+    const { chunks, error } = await replay('anthropic/error-mid-stream.sse');
+    expect(deltas(chunks)).toEqual([
+      { delta: { role: 'assistant', content: '' }, finish: null },
+      { delta: { content: 'It is' }, finish: null },
+    ]);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ status: 503, type: 'overloaded_error', message: 'Overloaded' });
+  });
+
+  it('an error event before any message rejects handle() itself, so the client gets a real status', async () => {
+    fake.route('POST /v1/messages', { fixture: 'anthropic/error-first-event.sse' });
+    const error = await provider
+      .handle(providerRequest('chat.completions', streamBody()))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, type: 'overloaded_error', retryable: true });
+  });
+
+  it('a stream cut before message_stop is an error, not a silent end', async () => {
+    fake.route('POST /v1/messages', {
+      text: 'event: message_start\ndata: {"type":"message_start","message":{"id":"m","usage":{"input_tokens":1}}}\n\n',
+      headers: { 'content-type': 'text/event-stream' },
+    });
+    const { error } = await drainChunks(
+      await provider.handle(providerRequest('chat.completions', streamBody())),
+    );
+    expect(error).toMatchObject({ status: 502, failure: 'protocol' });
+  });
+});
+
+describe('anthropic errors before the stream (shared/api/anthropic-gemini.md §A.6)', () => {
+  const cases: [string, number, number, string][] = [
+    ['anthropic/error-overloaded.json', 529, 503, 'overloaded_error'],
+    ['anthropic/error-authentication.json', 401, 401, 'authentication_error'],
+    ['anthropic/error-rate-limit.json', 429, 429, 'rate_limit_error'],
+  ];
+  for (const [fixture, upstreamStatus, status, type] of cases) {
+    it(`${upstreamStatus} ${type} → ${status} with the OpenAI envelope`, async () => {
+      fake.route('POST /v1/messages', { fixture, status: upstreamStatus, headers: { 'retry-after': '7' } });
+      for (const stream of [false, true]) {
+        const error = await provider
+          .handle(providerRequest('chat.completions', { ...streamBody(), stream }))
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(GatewayError);
+        const e = error as UpstreamError;
+        expect(e.status).toBe(status);
+        expect(e.toBody().error.type).toBe(type);
+        expect(e.toBody().error.message.length).toBeGreaterThan(0);
+        expect(e.headers['retry-after']).toBe('7');
+      }
+    });
+  }
+
+  it('an unreachable upstream is a 502', async () => {
+    const dead = new AnthropicProvider(
+      'dead',
+      AnthropicConfigSchema.parse({ type: 'anthropic', base_url: 'http://127.0.0.1:9/v1' }),
+    );
+    try {
+      const error = await dead
+        .handle(providerRequest('chat.completions', streamBody()))
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ status: 502, failure: 'connect' });
+    } finally {
+      await dead.close();
+    }
+  });
+});
