@@ -1,0 +1,451 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GatewayError } from '../../src/http/errors.js';
+import { GeminiConfigSchema } from '../../src/providers/gemini/config.js';
+import { GeminiProvider } from '../../src/providers/gemini/provider.js';
+import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
+import { jsonBody, providerRequest } from '../support/provider-request.js';
+
+const PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const GENERATE = 'POST /v1beta/models/gemini-2.5-flash:generateContent';
+
+let fake: FakeUpstream;
+let provider: GeminiProvider;
+
+function makeProvider(extra: Record<string, unknown> = {}): GeminiProvider {
+  return new GeminiProvider(
+    'google',
+    GeminiConfigSchema.parse({
+      type: 'gemini',
+      base_url: `${fake.url}/v1beta`,
+      api_key: 'AIza-test',
+      ...extra,
+    }),
+  );
+}
+
+beforeAll(async () => {
+  fake = await startFakeUpstream({ [GENERATE]: { fixture: 'gemini/text.json' } });
+  provider = makeProvider();
+});
+afterAll(async () => {
+  await provider.close();
+  await fake.close();
+});
+beforeEach(() => {
+  fake.requests.length = 0;
+  fake.route(GENERATE, { fixture: 'gemini/text.json' });
+});
+
+const chat = (body: Record<string, unknown>, options = {}) =>
+  provider.handle(
+    providerRequest('chat.completions', { model: 'flash', ...body }, options, 'gemini-2.5-flash'),
+  );
+
+async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GatewayError);
+  return error as GatewayError;
+}
+
+describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => {
+  it('maps system, roles, parts, function calls/responses by name, tools and generationConfig exactly', async () => {
+    const schema = {
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+      additionalProperties: false,
+    };
+    await chat({
+      messages: [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'developer', content: 'Use metric units.' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Weather in Oslo and Rome?' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } },
+            { type: 'input_audio', input_audio: { data: 'UklGRg==', format: 'wav' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: 'call_a',
+              type: 'function',
+              function: { name: 'lookup_city', arguments: '{"city":"Oslo"}' },
+            },
+            { id: 'call_b', type: 'function', function: { name: 'lookup_weather', arguments: '' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_a', content: '14°C, cloudy' },
+        { role: 'tool', tool_call_id: 'call_b', content: [{ type: 'text', text: 'sunny' }] },
+        { role: 'user', content: 'Summarise.' },
+      ],
+      max_tokens: 256,
+      temperature: 0.7,
+      top_p: 0.95,
+      top_k: 40,
+      n: 2,
+      seed: 42,
+      presence_penalty: 0.1,
+      frequency_penalty: 0.2,
+      stop: ['END', 'STOP'],
+      response_format: { type: 'json_schema', json_schema: { name: 'w', schema } },
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'lookup_city', description: 'Weather for a city', parameters: schema },
+        },
+        { type: 'function', function: { name: 'lookup_weather' } },
+      ],
+      tool_choice: { type: 'function', function: { name: 'lookup_city' } },
+    });
+    expect(fake.requests).toHaveLength(1);
+    const sent = fake.requests[0]!;
+    expect(sent.url).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
+    expect(sent.headers['x-goog-api-key']).toBe('AIza-test');
+    expect(sent.headers.authorization).toBeUndefined();
+    expect(sent.json).toEqual({
+      systemInstruction: { parts: [{ text: 'You are terse.\n\nUse metric units.' }] },
+      contents: [
+        {
+          role: 'user',
+          parts: [
+            { text: 'Weather in Oslo and Rome?' },
+            { inlineData: { mimeType: 'image/png', data: PNG } },
+            { inlineData: { mimeType: 'audio/wav', data: 'UklGRg==' } },
+          ],
+        },
+        {
+          role: 'model',
+          parts: [
+            { functionCall: { name: 'lookup_city', args: { city: 'Oslo' } } },
+            { functionCall: { name: 'lookup_weather', args: {} } },
+          ],
+        },
+        {
+          role: 'user',
+          parts: [
+            { functionResponse: { name: 'lookup_city', response: { output: '14°C, cloudy' } } },
+            { functionResponse: { name: 'lookup_weather', response: { output: 'sunny' } } },
+          ],
+        },
+        { role: 'user', parts: [{ text: 'Summarise.' }] },
+      ],
+      tools: [
+        {
+          functionDeclarations: [
+            { name: 'lookup_city', description: 'Weather for a city', parametersJsonSchema: schema },
+            { name: 'lookup_weather' },
+          ],
+        },
+      ],
+      toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['lookup_city'] } },
+      generationConfig: {
+        temperature: 0.7,
+        topP: 0.95,
+        topK: 40,
+        candidateCount: 2,
+        seed: 42,
+        presencePenalty: 0.1,
+        frequencyPenalty: 0.2,
+        maxOutputTokens: 256,
+        stopSequences: ['END', 'STOP'],
+        responseMimeType: 'application/json',
+        responseJsonSchema: schema,
+      },
+    });
+  });
+
+  it('sends nothing the client did not send (no generationConfig at all for a bare request)', async () => {
+    await chat({ messages: [{ role: 'user', content: 'hi' }] });
+    expect(fake.requests[0]!.json).toEqual({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+  });
+
+  it('maps tool_choice strings and json_object', async () => {
+    for (const [choice, mode] of [
+      ['auto', 'AUTO'],
+      ['none', 'NONE'],
+      ['required', 'ANY'],
+    ] as const) {
+      fake.requests.length = 0;
+      await chat({
+        messages: [{ role: 'user', content: 'hi' }],
+        tool_choice: choice,
+        response_format: { type: 'json_object' },
+      });
+      expect(fake.requests[0]!.json).toMatchObject({
+        toolConfig: { functionCallingConfig: { mode } },
+        generationConfig: { responseMimeType: 'application/json' },
+      });
+    }
+  });
+
+  it('rejects what Gemini cannot honour with 400 naming the field, or drops it and reports it', async () => {
+    const base = { messages: [{ role: 'user', content: 'hi' }] };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ logprobs: true }, 'logprobs'],
+      [{ user: 'u1' }, 'user'],
+      [{ parallel_tool_calls: false }, 'parallel_tool_calls'],
+      [{ reasoning_effort: 'low' }, 'reasoning_effort'],
+      [{ tools: [{ type: 'function', function: { name: 'f', strict: true } }] }, 'tools[0].function.strict'],
+      [
+        {
+          messages: [
+            {
+              role: 'user',
+              content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }],
+            },
+          ],
+        },
+        'messages[0].content[0].image_url.url',
+      ],
+    ];
+    for (const [extra, param] of cases) {
+      const error = await rejection(chat({ ...base, ...extra }));
+      expect(error.status, param).toBe(400);
+      expect(error.param).toBe(param);
+    }
+    expect(fake.requests).toHaveLength(0);
+    const response = await chat(
+      { ...base, logprobs: true, tools: [{ type: 'function', function: { name: 'f', strict: true } }] },
+      { drop_unsupported_params: true },
+    );
+    expect(response.headers?.['x-switchyard-dropped-params']).toBe('logprobs, tools[0].function.strict');
+    expect(fake.requests[0]!.json).toEqual({
+      contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+      tools: [{ functionDeclarations: [{ name: 'f' }] }],
+    });
+  });
+
+  it('answers 400 for a tool message whose tool_call_id matches no earlier call', async () => {
+    const error = await rejection(
+      chat({
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'tool', tool_call_id: 'nope', content: 'x' },
+        ],
+      }),
+    );
+    expect(error.param).toBe('messages[1].tool_call_id');
+  });
+
+  it('maps the response: text, usage with thoughts, finish_reason', async () => {
+    const body = jsonBody(await chat({ messages: [{ role: 'user', content: 'hi' }] }));
+    expect(body).toEqual({
+      id: 'mAitaLm',
+      object: 'chat.completion',
+      created: expect.any(Number),
+      model: 'flash',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'It is 14°C in Oslo.', refusal: null },
+          logprobs: null,
+          finish_reason: 'stop',
+        },
+      ],
+      usage: {
+        prompt_tokens: 31,
+        completion_tokens: 129,
+        total_tokens: 160,
+        prompt_tokens_details: { cached_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 120 },
+      },
+    });
+  });
+
+  it('a blocked prompt gives finish_reason content_filter', async () => {
+    fake.route(GENERATE, { fixture: 'gemini/prompt-blocked.json' });
+    const body = jsonBody(await chat({ messages: [{ role: 'user', content: 'hi' }] }));
+    expect(body.choices).toEqual([
+      {
+        index: 0,
+        message: { role: 'assistant', content: null, refusal: null },
+        logprobs: null,
+        finish_reason: 'content_filter',
+      },
+    ]);
+  });
+
+  it('re-attaches the thoughtSignature of a function call on the next turn (§B.7)', async () => {
+    fake.route(GENERATE, {
+      json: {
+        candidates: [
+          {
+            index: 0,
+            finishReason: 'STOP',
+            content: {
+              role: 'model',
+              parts: [
+                { functionCall: { name: 'lookup_city', args: { city: 'Oslo' } }, thoughtSignature: 'SIG-1' },
+              ],
+            },
+          },
+        ],
+        usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 3, totalTokenCount: 8 },
+      },
+    });
+    const first = jsonBody(
+      await chat({
+        messages: [{ role: 'user', content: 'Oslo?' }],
+        tools: [{ type: 'function', function: { name: 'lookup_city' } }],
+      }),
+    );
+    const choice = (
+      first.choices as {
+        message: { tool_calls: { id: string; function: { arguments: string } }[] };
+        finish_reason: string;
+      }[]
+    )[0]!;
+    expect(choice.finish_reason).toBe('tool_calls');
+    const call = choice.message.tool_calls[0]!;
+    expect(call.id).toMatch(/^call_/);
+    expect(call.function.arguments).toBe('{"city":"Oslo"}');
+    fake.route(GENERATE, { fixture: 'gemini/text.json' });
+    await chat({
+      messages: [
+        { role: 'user', content: 'Oslo?' },
+        { role: 'assistant', content: null, tool_calls: [call] },
+        { role: 'tool', tool_call_id: call.id, content: '14°C' },
+      ],
+    });
+    expect((fake.requests[1]!.json as { contents: unknown[] }).contents[1]).toEqual({
+      role: 'model',
+      parts: [{ functionCall: { name: 'lookup_city', args: { city: 'Oslo' } }, thoughtSignature: 'SIG-1' }],
+    });
+  });
+
+  it('maps errors: bad key → 401, quota → 429 with retry-after, unknown model → 404', async () => {
+    const cases: [string, number, number, string][] = [
+      ['gemini/error-api-key.json', 400, 401, 'authentication_error'],
+      ['gemini/error-quota.json', 429, 429, 'RESOURCE_EXHAUSTED'],
+      ['gemini/error-not-found.json', 404, 404, 'NOT_FOUND'],
+    ];
+    for (const [fixture, upstream, status, type] of cases) {
+      fake.route(GENERATE, { fixture, status: upstream, headers: { 'retry-after': '3' } });
+      const error = await rejection(chat({ messages: [{ role: 'user', content: 'hi' }] }));
+      expect(error.status).toBe(status);
+      expect(error.toBody().error).toMatchObject({ type, param: null });
+      expect(error.toBody().error.message.length).toBeGreaterThan(0);
+      expect(error.headers['retry-after']).toBe('3');
+    }
+  });
+});
+
+describe('gemini embeddings (embedContent / batchEmbedContents)', () => {
+  it('one input → embedContent with outputDimensionality; float vectors', async () => {
+    fake.route('POST /v1beta/models/gemini-embedding-001:embedContent', { fixture: 'gemini/embed.json' });
+    const response = await provider.handle(
+      providerRequest(
+        'embeddings',
+        { model: 'emb', input: 'hello', dimensions: 3 },
+        {},
+        'models/gemini-embedding-001',
+      ),
+    );
+    expect(fake.requests[0]!.json).toEqual({
+      content: { parts: [{ text: 'hello' }] },
+      outputDimensionality: 3,
+    });
+    expect(jsonBody(response)).toEqual({
+      object: 'list',
+      model: 'emb',
+      data: [{ object: 'embedding', index: 0, embedding: [1, -2, 0.5] }],
+      usage: { prompt_tokens: 0, total_tokens: 0 },
+    });
+  });
+
+  it('an array → batchEmbedContents; base64 is little-endian float32', async () => {
+    fake.route('POST /v1beta/models/gemini-embedding-001:batchEmbedContents', {
+      fixture: 'gemini/batch-embed.json',
+    });
+    const response = await provider.handle(
+      providerRequest(
+        'embeddings',
+        { input: ['a', 'b'], encoding_format: 'base64' },
+        {},
+        'gemini-embedding-001',
+      ),
+    );
+    expect(fake.requests[0]!.json).toEqual({
+      requests: [
+        { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'a' }] } },
+        { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'b' }] } },
+      ],
+    });
+    const data = jsonBody(response).data as { embedding: string }[];
+    const decode = (b64: string) => [...new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer)];
+    expect(data.map((d) => decode(d.embedding))).toEqual([
+      [0.25, 0.5, 0.75],
+      [-0.25, -0.5, -0.75],
+    ]);
+  });
+
+  it('token-array input → 400 naming input', async () => {
+    const error = await rejection(
+      provider.handle(
+        providerRequest(
+          'embeddings',
+          { input: [[1, 2, 3]] },
+          { drop_unsupported_params: true },
+          'gemini-embedding-001',
+        ),
+      ),
+    );
+    expect(error.param).toBe('input');
+  });
+});
+
+describe('gemini discovery', () => {
+  it('lists models from GET /models with capabilities and context length, following nextPageToken', async () => {
+    fake.route('GET /v1beta/models', (req) =>
+      req.url.includes('pageToken=')
+        ? {
+            json: {
+              models: [
+                {
+                  name: 'models/gemini-2.5-pro',
+                  inputTokenLimit: 1048576,
+                  supportedGenerationMethods: ['generateContent'],
+                },
+              ],
+            },
+          }
+        : {
+            json: {
+              models: [
+                {
+                  name: 'models/gemini-2.5-flash',
+                  inputTokenLimit: 1048576,
+                  supportedGenerationMethods: ['generateContent', 'countTokens'],
+                },
+                {
+                  name: 'models/gemini-embedding-001',
+                  inputTokenLimit: 2048,
+                  supportedGenerationMethods: ['embedContent'],
+                },
+              ],
+              nextPageToken: 'P2',
+            },
+          },
+    );
+    const models = await provider.listModels(new AbortController().signal);
+    expect(models).toEqual([
+      { id: 'gemini-2.5-flash', capabilities: ['chat', 'completion'], maxModelLen: 1048576 },
+      { id: 'gemini-embedding-001', capabilities: ['embedding'], maxModelLen: 2048 },
+      { id: 'gemini-2.5-pro', capabilities: ['chat', 'completion'], maxModelLen: 1048576 },
+    ]);
+    expect(fake.requests.map((r) => r.url)).toEqual([
+      '/v1beta/models?pageSize=1000',
+      '/v1beta/models?pageSize=1000&pageToken=P2',
+    ]);
+    expect(fake.requests[0]!.headers['x-goog-api-key']).toBe('AIza-test');
+  });
+});
