@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PROVIDERS_DOC_PATH, renderProvidersDoc } from '../src/docs/providers-doc.js';
 import { ANTHROPIC_CAPABILITIES } from '../src/providers/anthropic/capabilities.js';
 import { GEMINI_CAPABILITIES } from '../src/providers/gemini/capabilities.js';
+import { OLLAMA_CAPABILITIES } from '../src/providers/ollama/capabilities.js';
 import { OPENAI_COMPATIBLE_PRESETS } from '../src/providers/openai-compatible/presets.js';
 
 describe('docs/providers.md', () => {
@@ -17,6 +18,7 @@ describe('docs/providers.md', () => {
       .filter((line) => /^\| `[\w-]+` \|/.test(line))
       .map((line) => /^\| `([\w-]+)`/.exec(line)![1]);
     expect(rows).toEqual([
+      OLLAMA_CAPABILITIES.type,
       ANTHROPIC_CAPABILITIES.type,
       GEMINI_CAPABILITIES.type,
       ...Object.keys(OPENAI_COMPATIBLE_PRESETS),

@@ -9,13 +9,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ANTHROPIC_CAPABILITIES } from '../providers/anthropic/capabilities.js';
 import type { ProviderCapabilities } from '../providers/capabilities.js';
 import { GEMINI_CAPABILITIES } from '../providers/gemini/capabilities.js';
+import { OLLAMA_CAPABILITIES } from '../providers/ollama/capabilities.js';
 import { OPENAI_COMPATIBLE_PRESETS } from '../providers/openai-compatible/presets.js';
 
 /** Where the catalog is written: `docs/providers.md` at the repository root. */
 export const PROVIDERS_DOC_PATH = fileURLToPath(new URL('../../../../docs/providers.md', import.meta.url));
 
 /** Translated provider types, in the order they appear. */
-const TRANSLATED: readonly ProviderCapabilities[] = [ANTHROPIC_CAPABILITIES, GEMINI_CAPABILITIES];
+const TRANSLATED: readonly ProviderCapabilities[] = [
+  OLLAMA_CAPABILITIES,
+  ANTHROPIC_CAPABILITIES,
+  GEMINI_CAPABILITIES,
+];
 
 /** The full text of docs/providers.md. */
 export function renderProvidersDoc(): string {
@@ -74,20 +79,36 @@ export function renderProvidersDoc(): string {
   return lines.join('\n');
 }
 
-/** Entries grouped by endpoint: `**chat.completions**: \`temperature\` (range checked), ...`. */
+/** Endpoint prefixes of capability entries (`chat.completions:temperature`). */
+const ENTRY_ENDPOINT = /^(chat\.completions|completions|embeddings):/;
+
+/**
+ * One table cell: entries with an endpoint prefix grouped by endpoint as
+ * `**chat.completions**: \`temperature\` (range checked), ...`; entries without one (free text) listed as they are.
+ */
 function cell(entries: readonly string[]): string {
   if (entries.length === 0) return 'none';
   const groups = new Map<string, string[]>();
   for (const entry of entries) {
-    const colon = entry.indexOf(':');
-    const endpoint = colon === -1 ? 'all endpoints' : entry.slice(0, colon);
-    const rest = colon === -1 ? entry : entry.slice(colon + 1);
+    const endpoint = ENTRY_ENDPOINT.exec(entry)?.[1];
+    if (endpoint === undefined) {
+      groups.set('', [...(groups.get('') ?? []), cellText(entry)]);
+      continue;
+    }
+    const rest = entry.slice(endpoint.length + 1);
     const paren = rest.indexOf(' (');
     const field = paren === -1 ? rest : rest.slice(0, paren);
-    const detail = paren === -1 ? '' : rest.slice(paren).replaceAll('|', '\\|');
+    const detail = paren === -1 ? '' : cellText(rest.slice(paren));
     groups.set(endpoint, [...(groups.get(endpoint) ?? []), `\`${field}\`${detail}`]);
   }
-  return [...groups].map(([endpoint, fields]) => `**${endpoint}**: ${fields.join(', ')}`).join('<br>');
+  return [...groups]
+    .map(([endpoint, items]) => (endpoint === '' ? items.join('; ') : `**${endpoint}**: ${items.join(', ')}`))
+    .join('<br>');
+}
+
+/** Keeps free text inside one Markdown table cell. */
+function cellText(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

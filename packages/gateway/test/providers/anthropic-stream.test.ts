@@ -206,6 +206,23 @@ describe('anthropic stream translation (shared/api/anthropic-gemini.md §A.5)', 
   });
 });
 
+describe('anthropic stream cancellation', () => {
+  it('a client abort mid-stream closes the upstream response', async () => {
+    fake.route('POST /v1/messages', { fixture: 'anthropic/text.sse', lineDelayMs: 200 });
+    const controller = new AbortController();
+    const response = await provider.handle(
+      providerRequest('chat.completions', streamBody(), {}, 'upstream-model', controller.signal),
+    );
+    if (response.kind !== 'chunks') throw new Error('expected chunks');
+    const iterator = response.chunks[Symbol.asyncIterator]();
+    expect((await iterator.next()).done).toBe(false);
+    expect(fake.openResponses()).toBe(1);
+    controller.abort();
+    await expect(iterator.next()).rejects.toThrow();
+    await expect.poll(() => fake.openResponses(), { timeout: 5_000 }).toBe(0);
+  });
+});
+
 describe('anthropic errors before the stream (shared/api/anthropic-gemini.md §A.6)', () => {
   const cases: [string, number, number, string][] = [
     ['anthropic/error-overloaded.json', 529, 503, 'overloaded_error'],

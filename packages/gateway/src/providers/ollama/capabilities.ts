@@ -4,6 +4,8 @@
  * is derived from them, so the docs cannot drift from the code. Facts: shared/api/ollama.md §4, §9, §10.
  */
 
+import type { ProviderCapabilities } from '../capabilities.js';
+
 /** The gateway endpoints an Ollama provider serves, with the native route behind each (ollama.md §2, §3, §5.1). */
 export const OLLAMA_ROUTES = {
   'chat.completions': '/api/chat',
@@ -121,19 +123,6 @@ export function unsupportedFields(endpoint: OllamaEndpoint, body: Record<string,
       body[rule.field] !== null &&
       !rule.honoured?.(body[rule.field]),
   ).map((rule) => rule.field);
-}
-
-/** One row of the provider catalog (docs/providers.md): what a provider type does with OpenAI requests. */
-export interface ProviderCapabilities {
-  type: string;
-  /** Sent upstream unchanged. */
-  passthrough: string[];
-  /** Mapped to the provider's own field or shape. */
-  translated: string[];
-  /** Not native to the provider; the gateway produces the behaviour itself. */
-  emulated: string[];
-  /** Rejected with a 400 naming the field (or dropped with `drop_unsupported_params: true` where allowed). */
-  unsupported: string[];
 }
 
 /** The provider-catalog row for `type: ollama`, derived from the tables above. */
