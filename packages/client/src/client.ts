@@ -236,8 +236,7 @@ export class OpenAICompatibleClient<P extends Platform = Platform> {
         options?: ClientRequestOptions,
       ): Promise<Transcription | string> => {
         const transcription = this.#handler.transcription;
-        if (!transcription)
-          return Promise.reject(new UnsupportedPlatformError('audio.transcriptions.create', this.platform));
+        if (!transcription) throw new UnsupportedPlatformError('audio.transcriptions.create', this.platform);
         const { extraBody, sdk } = splitOptions(options);
         const model = body.model ?? this.config.model;
         return transcription({ ...body, ...(model ? { model } : {}), ...extraBody }, sdk) as Promise<
@@ -255,7 +254,7 @@ export class OpenAICompatibleClient<P extends Platform = Platform> {
 
   /** True when the server reports healthy (vLLM/Switchyard `/health`, Ollama `/`), false on 5xx; no retries. */
   health(options?: ClientRequestOptions): Promise<boolean> {
-    if (!this.#handler.health) return Promise.reject(new UnsupportedPlatformError('health', this.platform));
+    if (!this.#handler.health) throw new UnsupportedPlatformError('health', this.platform);
     return this.#handler.health(splitOptions(options).sdk);
   }
 

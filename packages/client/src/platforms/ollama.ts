@@ -90,7 +90,10 @@ export function createOllamaPlatform({ config, params }: PlatformContext): Platf
       ) as never,
     embedding: (body, options) =>
       transport
-        .post('/api/embed', { body: toOllamaEmbedRequest(body, ctx), ...options })
+        .post(
+          '/api/embed',
+          Promise.resolve().then(() => ({ body: toOllamaEmbedRequest(body, ctx), ...options })),
+        )
         ._thenUnwrap((native) => toEmbeddingResponse(native as never, body.encoding_format)),
     listModels: (options) =>
       transport.getAPIList('/api/tags', OllamaModelsPage, options) as unknown as PagePromise<
