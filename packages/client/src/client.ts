@@ -28,6 +28,7 @@ import { createPlatform } from './platforms/registry.js';
 import type { ProgressStream } from './progress-stream.js';
 import { type ClientRequestOptions, splitOptions } from './request-options.js';
 import { ParamPolicy, type WarningLogger } from './unsupported-params.js';
+import type { VersionResponse } from './version-probe.js';
 import type {
   ClassificationParams,
   ClassificationResponse,
@@ -41,7 +42,6 @@ import type {
   ScoreResponse,
   TokenizeParams,
   TokenizeResponse,
-  VersionResponse,
 } from './vllm/types.js';
 
 /** Options that are not configuration data. */

@@ -40,5 +40,6 @@ export type { TranscriptionParams } from './platforms/platform.js';
 export { ProgressStream } from './progress-stream.js';
 export type { ClientRequestOptions } from './request-options.js';
 export type { WarningLogger } from './unsupported-params.js';
+export type { VersionResponse } from './version-probe.js';
 export type * from './vllm/params.js';
 export type * from './vllm/types.js';

@@ -55,9 +55,19 @@ export class Transport extends OpenAI {
     return statusError(status, error, message, headers);
   }
 
-  /** A transport for another base URL sharing this one's pool and settings (e.g. Ollama's `/v1` layer). */
+  /**
+   * A plain SDK client for another base URL (e.g. Ollama's `/v1` layer) with this one's credentials, headers,
+   * timeout, retries and connection pool.
+   */
   at(baseURL: string): OpenAI {
-    return this.withOptions({ baseURL });
+    return new OpenAI({
+      baseURL,
+      apiKey: this.apiKey,
+      defaultHeaders: this._options.defaultHeaders,
+      timeout: this.timeout,
+      maxRetries: this.maxRetries,
+      fetchOptions: this.fetchOptions,
+    });
   }
 
   /** Closes the connection pool; in-flight requests finish first. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { type FakeUpstream, startFakeUpstream } from '../../gateway/test/support/fake-upstream.js';
 import { ClientConfigSchema, configFromEnv, OpenAICompatibleClient } from '../src/index.js';
+import { startFakeOllama } from './support/fake-ollama.js';
 
 let upstream: FakeUpstream;
 beforeAll(async () => {
@@ -92,4 +93,35 @@ it('sends defaultHeaders, and no Authorization without an apiKey', async () => {
   expect(request.url).toBe('/api/tags');
   expect(request.headers['x-team']).toBe('search');
   expect(request.headers.authorization).toBeUndefined();
+});
+
+describe('client.openai', () => {
+  it('is a plain SDK client on the OpenAI base URL with the same credentials and headers', async () => {
+    const keyed = new OpenAICompatibleClient({
+      baseURL: upstream.url,
+      apiKey: 'k1',
+      platform: 'vllm',
+      defaultHeaders: { 'x-a': '1' },
+    });
+    await keyed.openai.models.list();
+    expect(upstream.requests.at(-1)).toMatchObject({
+      url: '/v1/models',
+      headers: { authorization: 'Bearer k1', 'x-a': '1' },
+    });
+    const anonymous = new OpenAICompatibleClient({ baseURL: upstream.url, platform: 'ollama' });
+    await anonymous.openai.models.list();
+    expect(upstream.requests.at(-1)!.headers.authorization).toBeUndefined();
+    await Promise.all([keyed.close(), anonymous.close()]);
+  });
+
+  it("shares the client's connection pool", async () => {
+    const fake = await startFakeOllama();
+    const client = new OpenAICompatibleClient({ baseURL: fake.url, platform: 'ollama', maxConnections: 1 });
+    await client.version();
+    await client.openai.get(`${fake.url}/api/version`);
+    await client.close();
+    await fake.close();
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[0]!.remotePort).toBe(fake.requests[1]!.remotePort);
+  });
 });

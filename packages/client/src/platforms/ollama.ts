@@ -19,8 +19,8 @@ import type { OllamaShowResponse } from '../ollama/types.js';
 import type { SdkRequestOptions } from '../request-options.js';
 import { Transport } from '../transport.js';
 import { rootURL } from '../urls.js';
-import type { VersionResponse } from '../vllm/types.js';
-import { VersionProbe } from '../vllm/version.js';
+import type { VersionResponse } from '../version-probe.js';
+import { VersionProbe } from '../version-probe.js';
 import type { JsonBody, PlatformContext, PlatformHandler } from './platform.js';
 import { healthCheck } from './vllm.js';
 

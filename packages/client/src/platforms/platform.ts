@@ -26,6 +26,7 @@ import type { ProgressStream } from '../progress-stream.js';
 import type { SdkRequestOptions } from '../request-options.js';
 import type { Transport } from '../transport.js';
 import type { ParamPolicy, WarningLogger } from '../unsupported-params.js';
+import type { VersionResponse } from '../version-probe.js';
 import type {
   ClassificationParams,
   ClassificationResponse,
@@ -39,7 +40,6 @@ import type {
   ScoreResponse,
   TokenizeParams,
   TokenizeResponse,
-  VersionResponse,
 } from '../vllm/types.js';
 import type { Platform } from './names.js';
 

@@ -7,10 +7,10 @@ import { APIError } from 'openai';
 import { openaiCompatibleEndpoints } from '../openai-compatible.js';
 import { Transport } from '../transport.js';
 import { openaiBaseURL, rootURL } from '../urls.js';
+import type { VersionResponse } from '../version-probe.js';
+import { VersionProbe } from '../version-probe.js';
 import { vllmEndpoints } from '../vllm/endpoints.js';
 import { adaptStructuredOutputs } from '../vllm/structured-outputs.js';
-import type { VersionResponse } from '../vllm/types.js';
-import { VersionProbe } from '../vllm/version.js';
 import type { PlatformContext, PlatformHandler } from './platform.js';
 
 /** Default base URL of the `vllm` platform (`vllm serve` listens on port 8000). */

@@ -5,7 +5,7 @@
  */
 import type { JsonBody } from '../platforms/platform.js';
 import type { ParamPolicy } from '../unsupported-params.js';
-import { compareVersions, type VersionProbe } from './version.js';
+import { compareVersions, type VersionProbe } from '../version-probe.js';
 
 const GUIDED_TO_STRUCTURED: Record<string, string> = {
   guided_json: 'json',

@@ -148,8 +148,3 @@ export interface RerankResponse {
     relevance_score: number;
   }>;
 }
-
-/** `GET /version` (shared/api/vllm.md §4.2). */
-export interface VersionResponse {
-  version: string;
-}

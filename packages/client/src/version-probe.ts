@@ -1,4 +1,12 @@
-/** Server version probing: vLLM's request fields changed between releases (shared/api/vllm.md §7). */
+/**
+ * Server version probing: request fields changed between releases of vLLM (shared/api/vllm.md §7) and Ollama
+ * (logprobs since 0.12.11, shared/api/ollama.md §2).
+ */
+
+/** `GET /version` (vLLM, shared/api/vllm.md §4.2) and `GET /api/version` (Ollama, §1). */
+export interface VersionResponse {
+  version: string;
+}
 
 /** Compares dotted versions numerically (`0.10.2` < `0.12.0`); pre-release suffixes are ignored. */
 export function compareVersions(a: string, b: string): number {
