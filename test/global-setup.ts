@@ -4,5 +4,5 @@ import { fileURLToPath } from 'node:url';
 /** Builds every workspace (incremental `tsc -b`, a no-op when up to date) so e2e tests run the current code. */
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync('npx', ['tsc', '-b', 'packages/gateway'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npx', ['tsc', '-b', 'packages/gateway', 'packages/client'], { cwd: root, stdio: 'inherit' });
 }

@@ -1,0 +1,118 @@
+/**
+ * The public method signatures of `OpenAICompatibleClient`, typed per platform: OpenAI request and response
+ * types from the `openai` SDK, plus each platform's own request fields, with `model` optional when the client
+ * has a default model.
+ */
+import type { APIPromise, PagePromise } from 'openai';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsBase,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
+import type {
+  Completion,
+  CompletionCreateParamsBase,
+  CompletionCreateParamsNonStreaming,
+  CompletionCreateParamsStreaming,
+} from 'openai/resources/completions';
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
+import type { Model, ModelsPage } from 'openai/resources/models';
+import type { Stream } from 'openai/streaming';
+import type { OllamaModelsPage } from './ollama/models.js';
+import type {
+  OllamaCompletionParams,
+  OllamaEmbeddingParams,
+  OllamaGenerationParams,
+} from './ollama/types.js';
+import type { Platform } from './platforms/names.js';
+import type { ClientRequestOptions } from './request-options.js';
+import type { VllmChatParams, VllmCompletionParams, VllmEmbeddingParams } from './vllm/params.js';
+
+/** No extra fields. */
+type NoExtras = Record<never, never>;
+
+/** Extra request fields each platform accepts, per endpoint. */
+export interface PlatformParams {
+  vllm: { chat: VllmChatParams; completion: VllmCompletionParams; embedding: VllmEmbeddingParams };
+  ollama: {
+    chat: OllamaGenerationParams;
+    completion: OllamaCompletionParams;
+    embedding: OllamaEmbeddingParams;
+  };
+  openai: { chat: NoExtras; completion: NoExtras; embedding: NoExtras };
+  switchyard: { chat: VllmChatParams; completion: VllmCompletionParams; embedding: VllmEmbeddingParams };
+}
+
+type Extra<P extends Platform, K extends keyof PlatformParams[Platform]> = PlatformParams[P][K];
+
+/** `T` with `model` optional (the client's default `model` fills it in). */
+export type OptionalModel<T extends { model: unknown }> = Omit<T, 'model'> & { model?: T['model'] };
+
+/** Chat request of platform `P`. */
+export type ChatParams<P extends Platform> = OptionalModel<ChatCompletionCreateParamsBase> & Extra<P, 'chat'>;
+/** Completion request of platform `P`. */
+export type CompletionParams<P extends Platform> = OptionalModel<CompletionCreateParamsBase> &
+  Extra<P, 'completion'>;
+/** Embedding request of platform `P`. */
+export type EmbeddingParams<P extends Platform> = OptionalModel<EmbeddingCreateParams> &
+  Extra<P, 'embedding'>;
+
+/** `client.chat.completions`. */
+export interface ChatCompletionsAPI<P extends Platform> {
+  /**
+   * Creates a chat completion: a `ChatCompletion`, or with `stream: true` a `Stream` of `ChatCompletionChunk`s
+   * (async iterable, parsed incrementally). Same behaviour as the SDK's method on every platform.
+   * @throws {APIError} subclasses by status; {UnsupportedParamError} under `unsupportedParams: 'error'`
+   */
+  create(
+    body: OptionalModel<ChatCompletionCreateParamsNonStreaming> & Extra<P, 'chat'>,
+    options?: ClientRequestOptions,
+  ): APIPromise<ChatCompletion>;
+  create(
+    body: OptionalModel<ChatCompletionCreateParamsStreaming> & Extra<P, 'chat'>,
+    options?: ClientRequestOptions,
+  ): APIPromise<Stream<ChatCompletionChunk>>;
+  create(
+    body: ChatParams<P>,
+    options?: ClientRequestOptions,
+  ): APIPromise<Stream<ChatCompletionChunk> | ChatCompletion>;
+}
+
+/** `client.completions`. */
+export interface CompletionsAPI<P extends Platform> {
+  /**
+   * Creates a legacy text completion, or with `stream: true` a `Stream` of `Completion` chunks.
+   * @throws {APIError} subclasses by status; {UnsupportedParamError} under `unsupportedParams: 'error'`
+   */
+  create(
+    body: OptionalModel<CompletionCreateParamsNonStreaming> & Extra<P, 'completion'>,
+    options?: ClientRequestOptions,
+  ): APIPromise<Completion>;
+  create(
+    body: OptionalModel<CompletionCreateParamsStreaming> & Extra<P, 'completion'>,
+    options?: ClientRequestOptions,
+  ): APIPromise<Stream<Completion>>;
+  create(
+    body: CompletionParams<P>,
+    options?: ClientRequestOptions,
+  ): APIPromise<Stream<Completion> | Completion>;
+}
+
+/** The page `models.list()` resolves to: Ollama's also carries the native `models` array. */
+export type ModelsListPage<P extends Platform> = P extends 'ollama' ? OllamaModelsPage : ModelsPage;
+
+/** The common part of `client.models`. */
+export interface ModelsAPI<P extends Platform> {
+  /** Lists models (Ollama: `/api/tags`); iterable like the SDK's page. */
+  list(options?: ClientRequestOptions): PagePromise<ModelsListPage<P>, Model>;
+  /** One model (Ollama: `/api/show`; vLLM: found in the list). @throws {ModelNotFoundError} when absent */
+  retrieve(model: string, options?: ClientRequestOptions): APIPromise<Model>;
+}
+
+/** The common part of `client.embeddings`. */
+export interface EmbeddingsAPI<P extends Platform> {
+  /** Creates embeddings; float vectors unless `encoding_format: "base64"` was asked for, as in the SDK. */
+  create(body: EmbeddingParams<P>, options?: ClientRequestOptions): APIPromise<CreateEmbeddingResponse>;
+}

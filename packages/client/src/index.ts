@@ -1,0 +1,45 @@
+/**
+ * `@switchyard/client`: one OpenAI-compatible client for vLLM, Ollama, OpenAI and Switchyard, with their
+ * platform-specific endpoints. See README.md.
+ */
+export {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  OpenAIError,
+  PermissionDeniedError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from 'openai';
+export type * from './api-types.js';
+export { type ClientExtras, OpenAICompatibleClient, type RerankRequestOptions } from './client.js';
+export {
+  type ClientConfig,
+  type ClientConfigInput,
+  ClientConfigSchema,
+  configFromEnv,
+  type UnsupportedParamsPolicy,
+} from './config.js';
+export {
+  MissingChatTemplateError,
+  ModelNotFoundError,
+  UnsupportedParamError,
+  UnsupportedPlatformError,
+} from './errors.js';
+export type { FileSource } from './file-source.js';
+export { OllamaModelsPage } from './ollama/models.js';
+export type * from './ollama/types.js';
+export { PLATFORM_NAMES, type Platform } from './platforms/names.js';
+export type { TranscriptionParams } from './platforms/platform.js';
+export { ProgressStream } from './progress-stream.js';
+export type { ClientRequestOptions } from './request-options.js';
+export type { WarningLogger } from './unsupported-params.js';
+export type { VersionResponse } from './version-probe.js';
+export type * from './vllm/params.js';
+export type * from './vllm/types.js';

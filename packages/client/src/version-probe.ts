@@ -1,0 +1,45 @@
+/**
+ * Server version probing: request fields changed between releases of vLLM (shared/api/vllm.md §7) and Ollama
+ * (logprobs since 0.12.11, shared/api/ollama.md §2).
+ */
+
+/** `GET /version` (vLLM, shared/api/vllm.md §4.2) and `GET /api/version` (Ollama, §1). */
+export interface VersionResponse {
+  version: string;
+}
+
+/** Compares dotted versions numerically (`0.10.2` < `0.12.0`); pre-release suffixes are ignored. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.+-]/).map((p) => Number.parseInt(p, 10));
+  const pb = b.split(/[.+-]/).map((p) => Number.parseInt(p, 10));
+  for (let i = 0; i < 3; i++) {
+    const diff = (Number.isNaN(pa[i]) ? 0 : (pa[i] ?? 0)) - (Number.isNaN(pb[i]) ? 0 : (pb[i] ?? 0));
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+/**
+ * Fetches a server's version once per client, on first need. Resolves undefined when the server does not say
+ * (no version route, a proxy in between): callers then send requests unchanged.
+ */
+export class VersionProbe {
+  #version: Promise<string | undefined> | undefined;
+
+  constructor(private readonly fetchVersion: () => PromiseLike<{ version: string }>) {}
+
+  /** The server's version string, or undefined when unknown. */
+  get(): Promise<string | undefined> {
+    this.#version ??= Promise.resolve(this.fetchVersion()).then(
+      (r) => (typeof r?.version === 'string' ? r.version : undefined),
+      () => undefined,
+    );
+    return this.#version;
+  }
+
+  /** True when the version is known and below `minimum`. */
+  async isBelow(minimum: string): Promise<boolean> {
+    const version = await this.get();
+    return version !== undefined && compareVersions(version, minimum) < 0;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * End to end against real weights: a `switchyard serve` process running the embedded engine on
+ * shared/models (`providers: {local: {type: embedded, models_dir}}`), used through the `switchyard` platform and
+ * the `vllm` platform (the gateway's OpenAI routes accept vLLM's sampling extras).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type GatewayProcess,
+  MODELS_DIR,
+  startGatewayProcess,
+} from '../../gateway/test/support/gateway-process.js';
+import { BadRequestError, ModelNotFoundError, OpenAICompatibleClient } from '../src/index.js';
+
+const STORIES = 'stories260K';
+const QWEN = 'stories260K-qwen2.5-chat-template';
+const messages = [{ role: 'user' as const, content: 'Tell me a story about a cat.' }];
+
+let gateway: GatewayProcess;
+let switchyard: OpenAICompatibleClient<'switchyard'>;
+let vllm: OpenAICompatibleClient<'vllm'>;
+
+beforeAll(async () => {
+  gateway = await startGatewayProcess({ providers: { local: { type: 'embedded', models_dir: MODELS_DIR } } });
+  switchyard = new OpenAICompatibleClient({ baseURL: gateway.url, platform: 'switchyard', maxRetries: 0 });
+  vllm = new OpenAICompatibleClient({
+    baseURL: `${gateway.url}/v1`,
+    platform: 'vllm',
+    model: STORIES,
+    maxRetries: 0,
+  });
+});
+
+afterAll(async () => {
+  await switchyard?.close();
+  await vllm?.close();
+  await gateway?.stop();
+});
+
+describe('switchyard platform on the embedded engine', () => {
+  it('lists the GGUF models', async () => {
+    const page = await switchyard.models.list();
+    expect(page.data.map((m) => m.id).sort()).toEqual(['llama-2-tiny-random', STORIES, QWEN].sort());
+  });
+
+  it('streams the same text as the non-streamed chat answer at temperature 0', async () => {
+    const params = { model: QWEN, messages, max_tokens: 10, temperature: 0 };
+    const plain = await switchyard.chat.completions.create(params);
+    const stream = await switchyard.chat.completions.create({
+      ...params,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let usage: unknown;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      usage = chunk.usage ?? usage;
+    }
+    expect(plain.choices[0]!.message.content!.length).toBeGreaterThan(0);
+    expect(text).toBe(plain.choices[0]!.message.content);
+    expect(usage).toMatchObject({ completion_tokens: plain.usage!.completion_tokens });
+  });
+
+  it('embeds text as 64-dimensional unit vectors (SDK base64 path and explicit floats agree)', async () => {
+    const decoded = await switchyard.embeddings.create({ model: STORIES, input: ['a cat', 'a dog'] });
+    const floats = await switchyard.embeddings.create({
+      model: STORIES,
+      input: ['a cat', 'a dog'],
+      encoding_format: 'float',
+    });
+    expect(decoded.data).toHaveLength(2);
+    expect(decoded.data[0]!.embedding).toHaveLength(64);
+    expect(Math.hypot(...decoded.data[0]!.embedding)).toBeCloseTo(1, 4);
+    expect(decoded.data[1]!.embedding[0]).toBeCloseTo(floats.data[1]!.embedding[0]!, 5);
+  });
+
+  it('maps gateway errors: unknown model, invalid max_tokens', async () => {
+    await expect(switchyard.completions.create({ model: 'nope', prompt: 'x' })).rejects.toBeInstanceOf(
+      ModelNotFoundError,
+    );
+    await expect(
+      switchyard.completions.create({ model: STORIES, prompt: 'x', max_tokens: -1 }),
+    ).rejects.toBeInstanceOf(BadRequestError);
+  });
+});
+
+describe('vllm platform on the gateway OpenAI routes', () => {
+  it('completes text with vLLM sampling extras and the default model, streaming too', async () => {
+    const c = await vllm.completions.create({
+      prompt: 'Once upon a time',
+      max_tokens: 8,
+      temperature: 0,
+      top_k: 1,
+    });
+    expect(c.choices[0]!.text.length).toBeGreaterThan(0);
+    const stream = await vllm.completions.create({
+      prompt: 'Once upon a time',
+      max_tokens: 8,
+      temperature: 0,
+      top_k: 1,
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
+    expect(text).toBe(c.choices[0]!.text);
+  });
+
+  it('reports a missing model through models.retrieve', async () => {
+    expect((await vllm.models.retrieve(STORIES)).id).toBe(STORIES);
+    await expect(vllm.models.retrieve('absent')).rejects.toBeInstanceOf(ModelNotFoundError);
+  });
+});
