@@ -29,7 +29,10 @@ afterAll(async () => {
 
 describe('API keys', () => {
   it('answers 401 in the OpenAI envelope without a key or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { 'x-api-key': 'wrong' }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { 'x-api-key': 'wrong' }] as Record<
+      string,
+      string
+    >[]) {
       const res = await fetch(`${gateway.url}/v1/models`, { headers });
       expect(res.status).toBe(401);
       const body = (await res.json()) as { error: { type: string; code: string } };

@@ -87,7 +87,9 @@ describe('gateway in front of a gateway running the embedded engine', () => {
       })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((err as Error).message).toMatch(/maximum context length is 2048 tokens, but the prompt has \d+ tokens/);
+    expect((err as Error).message).toMatch(
+      /maximum context length is 2048 tokens, but the prompt has \d+ tokens/,
+    );
   });
 
   it('serves embeddings through the hop (SDK default base64 decoded to the same floats)', async () => {

@@ -31,7 +31,7 @@ const streamBody = (includeUsage = true) => ({
 
 /** Streams `fixture` whole and one byte at a time; both must give the same chunks. */
 async function replay(fixture: string, includeUsage = true) {
-  const results = [];
+  const results: Awaited<ReturnType<typeof drainChunks>>[] = [];
   for (const byteByByte of [false, true]) {
     fake.route(STREAM, { fixture, byteByByte });
     const response = await provider.handle(
