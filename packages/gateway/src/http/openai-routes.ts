@@ -80,6 +80,7 @@ export async function handleInference(
       endpoint,
       body,
       ...(request.rawBody ? { rawBody: request.rawBody } : {}),
+      ...(request.upload ? { upload: request.upload } : {}),
       model: body.model as string,
       stream: body.stream === true,
       signal: controller.signal,

@@ -9,7 +9,9 @@ import { registerJsonBodyParser } from './body-parser.js';
 import { registerErrorHandling } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { type InflightRequests, registerInflightTracking } from './inflight.js';
+import { registerMultipartUploads } from './multipart-upload.js';
 import { registerOpenAIRoutes, registerRequestClock } from './openai-routes.js';
+import { registerVllmRoutes } from './vllm-routes.js';
 
 /** What the HTTP server needs. */
 export interface ServerDeps {
@@ -38,10 +40,12 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
   registerRequestClock(app);
   const inflight = registerInflightTracking(app);
   registerJsonBodyParser(app);
+  registerMultipartUploads(app, deps.server.body_limit);
   registerApiKeyAuth(app, deps.server.api_keys ?? []);
   const routes = new Map([
     ...registerHealthRoutes(app, deps.registry),
     ...registerOpenAIRoutes(app, { registry: deps.registry, router: deps.router }),
+    ...registerVllmRoutes(app, { router: deps.router }),
   ]);
   registerErrorHandling(app, routes);
   return { app, inflight };

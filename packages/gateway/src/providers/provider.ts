@@ -66,7 +66,12 @@ export interface ProviderRequest {
   /** The client's original JSON bytes, for byte-exact passthrough. Absent for multipart requests. */
   rawBody?: Buffer;
   /** Multipart upload (transcriptions): the request stream, not buffered, and its content type. */
-  upload?: { stream: Readable; contentType: string };
+  upload?: {
+    stream: Readable;
+    contentType: string;
+    /** Bytes, when the client declared it. */
+    contentLength?: number;
+  };
   /** The model id the client asked for. */
   clientModel: string;
   /** The upstream model name chosen by routing (the deployment's `model`). */

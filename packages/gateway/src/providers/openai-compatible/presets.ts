@@ -10,13 +10,24 @@ export interface OpenAICompatiblePreset {
   selfHosted: boolean;
   /** Human name for docs and logs. */
   label: string;
+  /**
+   * How vLLM's extra endpoints (`/tokenize`, `/pooling`, `/rerank`, ... shared/api/vllm.md §3) are served:
+   * `passthrough` forwards them unchanged to the server root, `llamacpp` translates them to llama.cpp's own
+   * routes (llamacpp/). Absent: the type answers 400 for them. Transcriptions are an OpenAI route and pass
+   * through for every type.
+   */
+  extraEndpoints?: 'passthrough' | 'llamacpp';
 }
 
 /** Every `type` handled by the OpenAI-compatible passthrough adapter. */
 export const OPENAI_COMPATIBLE_PRESETS = {
-  'openai-compatible': { selfHosted: true, label: 'any OpenAI-compatible server' },
-  vllm: { selfHosted: true, label: 'vLLM' },
-  llamacpp: { selfHosted: true, label: 'llama.cpp llama-server' },
+  'openai-compatible': {
+    selfHosted: true,
+    label: 'any OpenAI-compatible server',
+    extraEndpoints: 'passthrough',
+  },
+  vllm: { selfHosted: true, label: 'vLLM', extraEndpoints: 'passthrough' },
+  llamacpp: { selfHosted: true, label: 'llama.cpp llama-server', extraEndpoints: 'llamacpp' },
   lmstudio: { selfHosted: true, label: 'LM Studio' },
   openai: { baseUrl: 'https://api.openai.com/v1', selfHosted: false, label: 'OpenAI' },
   together: { baseUrl: 'https://api.together.xyz/v1', selfHosted: false, label: 'Together AI' },

@@ -1,5 +1,4 @@
-import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { ProviderDefinition } from '../definition.js';
 import {
   type DiscoveredModel,
@@ -10,8 +9,10 @@ import {
   unsupportedEndpoint,
 } from '../provider.js';
 import { type OpenAICompatibleConfig, OpenAICompatibleConfigSchema } from './config.js';
-import { OPENAI_COMPATIBLE_PRESETS } from './presets.js';
-import { transportError, upstreamStatusError } from './upstream-errors.js';
+import { LlamaCppExtraEndpoints } from './llamacpp/extra-endpoints.js';
+import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatiblePreset } from './presets.js';
+import { serverRoot } from './server-root.js';
+import { finalForUpload, UpstreamHttp, type UpstreamResponse } from './upstream-http.js';
 
 /** Paths below `base_url` for the OpenAI routes (shared/api/openai.md). */
 const PATHS: Partial<Record<Endpoint, string>> = {
@@ -20,60 +21,75 @@ const PATHS: Partial<Record<Endpoint, string>> = {
   embeddings: '/embeddings',
 };
 
+/**
+ * Paths below the server root for vLLM's extra routes (shared/api/vllm.md §1, §3). The aliases a client
+ * may call (`/v1/score`, `/v1/rerank`, `/v2/rerank`) share their canonical route's schema and go to it.
+ */
+const ROOT_PATHS: Partial<Record<Endpoint, string>> = {
+  tokenize: '/tokenize',
+  detokenize: '/detokenize',
+  pooling: '/pooling',
+  classify: '/classify',
+  score: '/score',
+  rerank: '/rerank',
+};
+
 /** Default total time for one upstream request: 10 minutes (long generations). */
 const DEFAULT_TIMEOUT_MS = 600_000;
-/** Time allowed for discovery / health probes. */
-const PROBE_TIMEOUT_MS = 5_000;
 
 /**
  * Passthrough to an OpenAI-compatible upstream (vLLM, llama.cpp, hosted services). The body goes upstream
  * byte for byte, with only `model` replaced when the deployment's upstream name differs; unknown fields
  * (`guided_choice`, `prompt_logprobs`, `top_k`, ...) pass untouched. The upstream's response bytes are
  * returned unbuffered. The provider's key from config is sent; the client's `Authorization` never is.
+ * vLLM's extra endpoints follow the preset's `extraEndpoints`: passed through to the server root (vLLM,
+ * generic servers), translated (llama.cpp, see llamacpp/), or refused with 400. Audio transcriptions are
+ * streamed through as multipart for every type.
  */
 export class OpenAICompatibleProvider implements Provider {
   readonly type: string;
   readonly discover: boolean;
   private readonly baseUrl: string;
-  private readonly headers: Record<string, string>;
+  private readonly root: string;
+  private readonly preset: OpenAICompatiblePreset;
   private readonly agent: Agent;
-  private readonly timeoutMs: number;
+  private readonly http: UpstreamHttp;
+  private readonly llamacpp: LlamaCppExtraEndpoints | undefined;
 
   constructor(
     readonly id: string,
     config: OpenAICompatibleConfig,
   ) {
-    const preset = OPENAI_COMPATIBLE_PRESETS[config.type];
+    this.preset = OPENAI_COMPATIBLE_PRESETS[config.type];
     this.type = config.type;
-    this.discover = config.discover ?? preset.selfHosted;
-    this.baseUrl = (config.base_url ?? ('baseUrl' in preset ? preset.baseUrl : '')).replace(/\/+$/, '');
-    this.timeoutMs = config.timeout ?? DEFAULT_TIMEOUT_MS;
-    this.headers = { ...config.headers, 'content-type': 'application/json' };
-    if (config.api_key) this.headers.authorization = `Bearer ${config.api_key}`;
+    this.discover = config.discover ?? this.preset.selfHosted;
+    this.baseUrl = (config.base_url ?? this.preset.baseUrl ?? '').replace(/\/+$/, '');
+    this.root = serverRoot(this.baseUrl);
+    const timeoutMs = config.timeout ?? DEFAULT_TIMEOUT_MS;
+    const headers: Record<string, string> = { ...config.headers };
+    if (config.api_key) headers.authorization = `Bearer ${config.api_key}`;
     this.agent = new Agent({
       connections: config.max_connections,
       keepAliveTimeout: 30_000,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
       connect: { rejectUnauthorized: config.tls_verify, timeout: 10_000 },
     });
+    this.http = new UpstreamHttp(id, this.agent, headers);
+    this.llamacpp =
+      this.preset.extraEndpoints === 'llamacpp'
+        ? new LlamaCppExtraEndpoints(id, this.http, this.baseUrl, this.root)
+        : undefined;
   }
 
-  /** GET `{base_url}/models`; vLLM adds `max_model_len` to each entry (shared/api/vllm.md §2). */
+  /**
+   * GET `{base_url}/models`. vLLM adds `max_model_len` to each entry (shared/api/vllm.md §4.1) but says
+   * nothing about the model's task, so no capabilities are reported for it; llama.cpp reports both
+   * (see llamacpp/models.ts).
+   */
   async listModels(signal: AbortSignal): Promise<DiscoveredModel[]> {
-    const probeSignal = AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]);
-    let res: Awaited<ReturnType<typeof request>>;
-    try {
-      res = await request(`${this.baseUrl}/models`, {
-        dispatcher: this.agent,
-        headers: this.headers,
-        signal: probeSignal,
-      });
-    } catch (err) {
-      throw transportError(err, this.id, signal);
-    }
-    if (res.statusCode >= 400) throw await upstreamStatusError(res.statusCode, res.headers, res.body);
-    const body = (await res.body.json()) as {
+    if (this.llamacpp) return this.llamacpp.listModels(signal);
+    const body = (await this.http.getJson(`${this.baseUrl}/models`, signal)) as {
       data?: { id?: unknown; max_model_len?: unknown; created?: unknown }[];
     };
     return (body.data ?? [])
@@ -86,39 +102,64 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async handle(req: ProviderRequest): Promise<ProviderResponse> {
-    const path = PATHS[req.endpoint];
-    if (!path) throw unsupportedEndpoint(this.type, req.endpoint);
-    const body =
-      req.rawBody && req.body.model === req.model
-        ? req.rawBody
-        : JSON.stringify({ ...req.body, model: req.model });
-    const started = performance.now();
-    let res: Awaited<ReturnType<typeof request>>;
-    try {
-      res = await request(this.baseUrl + path, {
-        method: 'POST',
-        dispatcher: this.agent,
-        headers: { ...this.headers, 'x-request-id': req.requestId },
-        body,
-        signal: req.signal,
-      });
-    } catch (err) {
-      throw transportError(err, this.id, req.signal);
-    }
-    req.timing.waitMs += performance.now() - started;
-    if (res.statusCode >= 400) throw await upstreamStatusError(res.statusCode, res.headers, res.body);
-    const contentType = res.headers['content-type'];
-    return {
-      kind: 'bytes',
-      status: res.statusCode,
-      contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json',
-      body: res.body,
-    };
+    if (req.endpoint === 'audio.transcriptions') return this.transcribe(req);
+    const openAIPath = PATHS[req.endpoint];
+    if (openAIPath) return this.forwardJson(this.baseUrl + openAIPath, req);
+    const rootPath = ROOT_PATHS[req.endpoint];
+    if (rootPath && this.preset.extraEndpoints === 'passthrough')
+      return this.forwardJson(this.root + rootPath, req);
+    if (this.llamacpp) return this.llamacpp.handle(req);
+    throw unsupportedEndpoint(this.type, req.endpoint);
   }
 
   async close(): Promise<void> {
     await this.agent.close();
   }
+
+  /** Sends the client's JSON (model swapped only when it differs) and returns the answer's bytes. */
+  private async forwardJson(url: string, req: ProviderRequest): Promise<ProviderResponse> {
+    const body =
+      req.rawBody && req.body.model === req.model
+        ? req.rawBody
+        : JSON.stringify({ ...req.body, model: req.model });
+    return bytes(await this.http.post(url, body, 'application/json', req));
+  }
+
+  /**
+   * Streams the client's multipart body unchanged to `{base_url}/audio/transcriptions`, with its content type
+   * (boundary) and length. The form's `model` is the client's id; deployments that rename the model are not
+   * rewritten inside the form.
+   * @throws GatewayError 400 when the request is not multipart
+   */
+  private async transcribe(req: ProviderRequest): Promise<ProviderResponse> {
+    const upload = req.upload;
+    if (!upload) throw unsupportedEndpoint(this.type, req.endpoint);
+    const extra: Record<string, string> =
+      upload.contentLength === undefined ? {} : { 'content-length': String(upload.contentLength) };
+    try {
+      return bytes(
+        await this.http.post(
+          `${this.baseUrl}/audio/transcriptions`,
+          upload.stream,
+          upload.contentType,
+          req,
+          extra,
+        ),
+      );
+    } catch (err) {
+      throw finalForUpload(err, upload.stream);
+    }
+  }
+}
+
+function bytes(res: UpstreamResponse): ProviderResponse {
+  const contentType = res.headers['content-type'];
+  return {
+    kind: 'bytes',
+    status: res.statusCode,
+    contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json',
+    body: res.body,
+  };
 }
 
 /** Registers every OpenAI-compatible preset type with the config loader. */

@@ -1,0 +1,116 @@
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import { type Agent, type Dispatcher, request } from 'undici';
+import { GatewayError, UpstreamError } from '../../http/errors.js';
+import type { ProviderRequest } from '../provider.js';
+import { transportError, upstreamStatusError } from './upstream-errors.js';
+
+/** Time allowed for discovery / health probes, ms. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+/** An upstream response with a 2xx/3xx status, body not yet read. */
+export type UpstreamResponse = Dispatcher.ResponseData;
+
+/**
+ * HTTP calls to one upstream server over the provider's keep-alive pool, with the provider's headers
+ * (its own API key, never the client's). Statuses ≥ 400 become {@link UpstreamError}s carrying the upstream's
+ * message; transport failures become 502/504 (see upstream-errors.ts). Time spent waiting is added to
+ * `req.timing.waitMs`.
+ */
+export class UpstreamHttp {
+  constructor(
+    private readonly providerId: string,
+    private readonly agent: Agent,
+    /** Sent on every call; `content-type` is set per call. */
+    private readonly headers: Record<string, string>,
+  ) {}
+
+  /**
+   * POSTs a body for one client request and returns the upstream's response unread.
+   * @param url absolute upstream URL
+   * @param body JSON bytes or text, or a multipart upload stream
+   * @param contentType of `body`
+   * @param extraHeaders e.g. `content-length` of an upload
+   * @throws UpstreamError for statuses ≥ 400, connect failures (502) and timeouts (504)
+   */
+  async post(
+    url: string,
+    body: string | Buffer | Readable,
+    contentType: string,
+    req: ProviderRequest,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<UpstreamResponse> {
+    const started = performance.now();
+    let res: UpstreamResponse;
+    try {
+      res = await request(url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: {
+          ...this.headers,
+          ...extraHeaders,
+          'content-type': contentType,
+          'x-request-id': req.requestId,
+        },
+        body,
+        signal: req.signal,
+      });
+    } catch (err) {
+      throw transportError(err, this.providerId, req.signal);
+    } finally {
+      req.timing.waitMs += performance.now() - started;
+    }
+    if (res.statusCode >= 400) throw await upstreamStatusError(res.statusCode, res.headers, res.body);
+    return res;
+  }
+
+  /**
+   * POSTs a JSON body and parses the JSON answer (for translated endpoints).
+   * @throws UpstreamError as {@link post}; 502 (`invalid_upstream_response`) when the answer is not JSON
+   */
+  async postJson(url: string, body: unknown, req: ProviderRequest): Promise<unknown> {
+    const res = await this.post(url, JSON.stringify(body), 'application/json', req);
+    const started = performance.now();
+    try {
+      return await res.body.json();
+    } catch (err) {
+      if (req.signal.aborted) throw err;
+      throw new UpstreamError(502, `upstream provider '${this.providerId}' answered with invalid JSON`, {
+        failure: 'protocol',
+        code: 'invalid_upstream_response',
+      });
+    } finally {
+      req.timing.waitMs += performance.now() - started;
+    }
+  }
+
+  /**
+   * GETs JSON for discovery or metadata, with a 5 s timeout on top of `signal`.
+   * @throws UpstreamError for statuses ≥ 400 and transport failures; SyntaxError for a non-JSON body
+   */
+  async getJson(url: string, signal: AbortSignal): Promise<unknown> {
+    const probeSignal = AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]);
+    let res: UpstreamResponse;
+    try {
+      res = await request(url, { dispatcher: this.agent, headers: this.headers, signal: probeSignal });
+    } catch (err) {
+      throw transportError(err, this.providerId, signal);
+    }
+    if (res.statusCode >= 400) throw await upstreamStatusError(res.statusCode, res.headers, res.body);
+    return res.body.json();
+  }
+}
+
+/**
+ * An upload can be sent only once: when a call that already consumed part of it fails, the error must not be
+ * retried on another deployment. Returns `err` unchanged when nothing was read, else a non-retryable copy.
+ */
+export function finalForUpload(err: unknown, upload: Readable): unknown {
+  if (!(err instanceof UpstreamError) || !upload.readableDidRead) return err;
+  return new GatewayError(err.status, err.message, {
+    type: err.type,
+    param: err.param,
+    code: err.code,
+    headers: err.headers,
+  });
+}
