@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI, { toFile } from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from './support/fake-upstream.js';
 import { type GatewayProcess, startGatewayProcess } from './support/gateway-process.js';
 
@@ -147,10 +147,12 @@ beforeAll(async () => {
       providers: {
         vllm: { type: 'vllm', base_url: `${upstream.url}/v1`, api_key: 'upstream-key' },
         studio: { type: 'lmstudio', base_url: `${upstream.url}/v1`, discover: false },
+        local: { type: 'ollama', base_url: upstream.url, discover: false },
       },
       models: [
         { id: 'renamed', deployments: [{ provider: 'vllm', model: MODEL }] },
         { id: 'studio-model', deployments: [{ provider: 'studio' }] },
+        { id: 'ollama-model', deployments: [{ provider: 'local' }] },
       ],
     },
     { TMPDIR: spoolDir },
@@ -256,12 +258,18 @@ describe('vLLM extras: validation, auth and unsupported providers', () => {
     expect(res.status).toBe(404);
   });
 
-  it('answers 400 naming the provider type and endpoint for a provider without the endpoint', async () => {
-    const res = await postRaw('/tokenize', '{"model":"studio-model","prompt":"x"}');
+  it.each([
+    ['studio-model', 'lmstudio', '/tokenize', 'tokenize'],
+    ['ollama-model', 'ollama', '/tokenize', 'tokenize'],
+    ['ollama-model', 'ollama', '/v2/rerank', 'rerank'],
+  ])('answers 400 for %s: %s has no %s', async (model, type, path, endpoint) => {
+    const from = upstream.requests.length;
+    const res = await postRaw(path, JSON.stringify({ model, prompt: 'x', query: 'q', documents: ['d'] }));
     expect(res.status).toBe(400);
     const { error } = (await res.json()) as { error: { message: string; code: string } };
     expect(error.code).toBe('unsupported_endpoint');
-    expect(error.message).toBe("provider type 'lmstudio' does not support the tokenize endpoint");
+    expect(error.message).toBe(`provider type '${type}' does not support the ${endpoint} endpoint`);
+    expect(upstream.requests.slice(from)).toEqual([]);
   });
 });
 
@@ -304,6 +312,28 @@ describe('vLLM passthrough: multipart transcriptions', () => {
     expect(received.body.equals(body)).toBe(true);
     expect(received.headers.authorization).toBe('Bearer upstream-key');
     expect(readdirSync(spoolDir)).toEqual([]);
+  });
+
+  it('renames the model field, and only it, when the deployment serves the model under another name', async () => {
+    const audio = randomBytes(700 * 1024);
+    const sentForm = multipart([
+      { name: 'file', value: audio, filename: 'speech.wav' },
+      { name: 'model', value: 'renamed' },
+    ]);
+    const from = upstream.requests.length;
+    const res = await postRaw('/v1/audio/transcriptions', sentForm.body, {
+      'content-type': sentForm.contentType,
+    });
+    expect(res.status).toBe(200);
+    const received = upstream.requests[from]!;
+    const expected = Buffer.from(
+      sentForm.body
+        .toString('latin1')
+        .replace('name="model"\r\n\r\nrenamed\r\n', `name="model"\r\n\r\n${MODEL}\r\n`),
+      'latin1',
+    );
+    expect(received.body.equals(expected)).toBe(true);
+    expect(received.headers['content-type']).toBe(sentForm.contentType);
   });
 
   it('streams a transcription answered as SSE through unchanged', async () => {
@@ -378,6 +408,19 @@ describe('vLLM passthrough: multipart transcriptions', () => {
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
     expect(upstream.requests.slice(from)).toEqual([]);
+  });
+
+  it('answers 400 for a provider without transcriptions and releases the read-ahead', async () => {
+    const form = multipart([
+      { name: 'file', value: randomBytes(600 * 1024), filename: 'a.wav' },
+      { name: 'model', value: 'ollama-model' },
+    ]);
+    const res = await postRaw('/v1/audio/transcriptions', form.body, { 'content-type': form.contentType });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+      "provider type 'ollama' does not support the audio.transcriptions endpoint",
+    );
+    await vi.waitFor(() => expect(readdirSync(spoolDir)).toEqual([]));
   });
 
   it('refuses multipart bodies on JSON routes with 415', async () => {

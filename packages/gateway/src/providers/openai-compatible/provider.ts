@@ -10,6 +10,7 @@ import {
 } from '../provider.js';
 import { type OpenAICompatibleConfig, OpenAICompatibleConfigSchema } from './config.js';
 import { LlamaCppExtraEndpoints } from './llamacpp/extra-endpoints.js';
+import { multipartBoundary, renameMultipartModel } from './multipart-model-rename.js';
 import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatiblePreset } from './presets.js';
 import { serverRoot } from './server-root.js';
 import { finalForUpload, UpstreamHttp, type UpstreamResponse } from './upstream-http.js';
@@ -126,25 +127,24 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   /**
-   * Streams the client's multipart body unchanged to `{base_url}/audio/transcriptions`, with its content type
-   * (boundary) and length. The form's `model` is the client's id; deployments that rename the model are not
-   * rewritten inside the form.
+   * Streams the client's multipart body to `{base_url}/audio/transcriptions` with its content type (boundary)
+   * and length, unchanged but for the `model` field's value when the deployment renames the model (then
+   * without `Content-Length`, as the length changes).
    * @throws GatewayError 400 when the request is not multipart
    */
   private async transcribe(req: ProviderRequest): Promise<ProviderResponse> {
     const upload = req.upload;
     if (!upload) throw unsupportedEndpoint(this.type, req.endpoint);
+    const boundary = multipartBoundary(upload.contentType);
+    const renamed = req.model !== req.clientModel && boundary !== undefined;
+    const body = renamed
+      ? renameMultipartModel(upload.stream, boundary, req.clientModel, req.model)
+      : upload.stream;
     const extra: Record<string, string> =
-      upload.contentLength === undefined ? {} : { 'content-length': String(upload.contentLength) };
+      renamed || upload.contentLength === undefined ? {} : { 'content-length': String(upload.contentLength) };
     try {
       return bytes(
-        await this.http.post(
-          `${this.baseUrl}/audio/transcriptions`,
-          upload.stream,
-          upload.contentType,
-          req,
-          extra,
-        ),
+        await this.http.post(`${this.baseUrl}/audio/transcriptions`, body, upload.contentType, req, extra),
       );
     } catch (err) {
       throw finalForUpload(err, upload.stream);
