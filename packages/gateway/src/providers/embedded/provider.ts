@@ -4,6 +4,7 @@ import type { ProviderDefinition } from '../definition.js';
 import {
   type Capability,
   type DiscoveredModel,
+  type Endpoint,
   type Provider,
   type ProviderContext,
   type ProviderRequest,
@@ -13,13 +14,29 @@ import {
 import { chatCompletion } from './chat.js';
 import { textCompletion } from './completion.js';
 import { type EmbeddedConfig, EmbeddedConfigSchema } from './config.js';
+import { notACrossEncoder } from './cross-encoding.js';
 import { createEmbeddings } from './embeddings.js';
 import { ModelEngine } from './engine.js';
 import { type ModelFile, readModelFileInfo, resolveModelFiles } from './model-files.js';
+import { poolingRequest } from './pooling.js';
 import { llamaRuntime } from './runtime.js';
+import { detokenizeRequest, tokenizeRequest } from './tokenize.js';
 
 /** What every embedded model can do. */
 const CAPABILITIES: Capability[] = ['chat', 'completion', 'embedding', 'tokenize'];
+
+/** Endpoints answered by a loaded model. */
+const SERVED: ReadonlySet<Endpoint> = new Set<Endpoint>([
+  'chat.completions',
+  'completions',
+  'embeddings',
+  'tokenize',
+  'detokenize',
+  'pooling',
+]);
+
+/** Endpoints that need a reranker or classifier model, which the embedded engine does not run. */
+const CROSS_ENCODER_ENDPOINTS: ReadonlySet<Endpoint> = new Set<Endpoint>(['rerank', 'score', 'classify']);
 
 /**
  * GGUF models run in-process by node-llama-cpp (`type: embedded`). The llama runtime is loaded once per
@@ -69,21 +86,35 @@ export class EmbeddedProvider implements Provider {
   }
 
   /**
-   * Serves chat completions, completions and embeddings. The engine's time (model load, tokenization,
-   * and for non-streamed answers the whole generation) is recorded as upstream wait in `req.timing`.
-   * @throws GatewayError 400 for other endpoints and invalid requests, 404 for an unknown model
+   * Serves chat completions, completions, embeddings and vLLM's `/tokenize`, `/detokenize` and `/pooling`.
+   * The engine's time (model load, tokenization, and for non-streamed answers the whole generation) is
+   * recorded as upstream wait in `req.timing`.
+   * @throws GatewayError 400 for `rerank` / `score` / `classify` (no reranker or classifier models), other
+   *   endpoints and invalid requests; 404 for an unknown model
    */
   async handle(req: ProviderRequest): Promise<ProviderResponse> {
     const endpoint = req.endpoint;
-    if (endpoint !== 'chat.completions' && endpoint !== 'completions' && endpoint !== 'embeddings') {
-      throw unsupportedEndpoint(this.type, endpoint);
-    }
+    if (CROSS_ENCODER_ENDPOINTS.has(endpoint)) throw notACrossEncoder(req.clientModel, endpoint);
+    if (!SERVED.has(endpoint)) throw unsupportedEndpoint(this.type, endpoint);
     const started = performance.now();
     try {
       const engine = await this.engine(req.model);
-      if (endpoint === 'chat.completions') return await chatCompletion(engine, req);
-      if (endpoint === 'completions') return await textCompletion(engine, req);
-      return await createEmbeddings(engine, req);
+      switch (endpoint) {
+        case 'chat.completions':
+          return await chatCompletion(engine, req);
+        case 'completions':
+          return await textCompletion(engine, req);
+        case 'embeddings':
+          return await createEmbeddings(engine, req);
+        case 'tokenize':
+          return tokenizeRequest(engine, req);
+        case 'detokenize':
+          return detokenizeRequest(engine, req);
+        case 'pooling':
+          return await poolingRequest(engine, req);
+        default:
+          throw unsupportedEndpoint(this.type, endpoint);
+      }
     } finally {
       req.timing.waitMs += performance.now() - started;
     }
