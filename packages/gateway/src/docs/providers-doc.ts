@@ -22,6 +22,14 @@ const TRANSLATED: readonly ProviderCapabilities[] = [
   GEMINI_CAPABILITIES,
 ];
 
+/** The presets serving vLLM's extra endpoints in `mode`, as `` `a` and `b` ``. */
+function presetsWith(mode: 'passthrough' | 'llamacpp'): string {
+  const types = Object.entries(OPENAI_COMPATIBLE_PRESETS)
+    .filter(([, preset]) => 'extraEndpoints' in preset && preset.extraEndpoints === mode)
+    .map(([type]) => `\`${type}\``);
+  return types.length > 1 ? `${types.slice(0, -1).join(', ')} and ${types.at(-1)}` : (types[0] ?? 'none');
+}
+
 /** The full text of docs/providers.md. */
 export function renderProvidersDoc(): string {
   const lines = [
@@ -74,6 +82,13 @@ export function renderProvidersDoc(): string {
       const base = 'baseUrl' in preset ? `\`${preset.baseUrl}\`` : '`base_url` required (self-hosted)';
       return `| \`${type}\` | ${preset.label} | ${base} | everything | none | none | none |`;
     }),
+    '',
+    "vLLM's extra endpoints (`/tokenize`, `/detokenize`, `/pooling`, `/classify`, `/score`, `/rerank`,",
+    'shared/api/vllm.md §3) are passed through unchanged to the server root (`base_url` without `/v1`) for',
+    `${presetsWith('passthrough')}, and translated to llama.cpp's own routes for ${presetsWith('llamacpp')}`,
+    '(tokenize, detokenize, pooling via `/v1/embeddings`, rerank and score via `/rerank`; classify has no',
+    'equivalent). Every other preset answers them with 400 `unsupported_endpoint`. `/v1/audio/transcriptions`',
+    'is an OpenAI route: its multipart body is streamed through for every preset.',
     '',
   ];
   return lines.join('\n');
