@@ -101,6 +101,22 @@ describe('peekMultipartModel', () => {
     expect(readdirSync(spoolDir)).toEqual([]);
   });
 
+  it('answers 400 incomplete_body when the client stops sending before the model field', async () => {
+    const head = form([['file', randomBytes(8 * 1024), 'a.wav']]).subarray(0, 4096);
+    async function* cutOff() {
+      yield head;
+      throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    }
+    const error = await peekMultipartModel(
+      Readable.from(cutOff(), { objectMode: false }),
+      CONTENT_TYPE,
+      1 << 20,
+    ).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).code).toBe('incomplete_body');
+    expect(readdirSync(spoolDir)).toEqual([]);
+  });
+
   it('fails the forwarded stream with 413 when the rest of the body passes the limit', async () => {
     const body = form([
       ['model', 'm'],

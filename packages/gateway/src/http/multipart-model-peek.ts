@@ -27,7 +27,8 @@ export interface PeekedUpload {
  * @param contentType the request's `Content-Type`, with its boundary
  * @param limitBytes largest body accepted (server.body_limit), enforced while reading ahead and while forwarding
  * @throws GatewayError 400 (`invalid_multipart`) for a malformed body, 400 (`missing_required_parameter`,
- *   param `model`) when the form has no `model` field, 413 (`request_too_large`) past `limitBytes`
+ *   param `model`) when the form has no `model` field, 400 (`incomplete_body`) when the client stops sending
+ *   (e.g. disconnects), 413 (`request_too_large`) past `limitBytes`
  */
 export async function peekMultipartModel(
   source: Readable,
@@ -74,7 +75,10 @@ export async function peekMultipartModel(
   } catch (err) {
     parser.destroy();
     await spool.dispose();
-    throw err;
+    if (err instanceof GatewayError) throw err;
+    throw new GatewayError(400, `request body was not received completely: ${(err as Error).message}`, {
+      code: 'incomplete_body',
+    });
   }
   parser.destroy();
   const model = found.model;
