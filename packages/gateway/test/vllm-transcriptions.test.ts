@@ -53,6 +53,11 @@ afterAll(async () => {
   await upstream?.close();
 });
 
+/** Waits until the gateway has deleted every upload read-ahead (deletion runs as the upload ends). */
+function spoolEmptied(): Promise<void> {
+  return vi.waitFor(() => expect(readdirSync(spoolDir)).toEqual([]), { timeout: 5000 });
+}
+
 function postRaw(path: string, body: string | Buffer, headers: Record<string, string> = {}) {
   return fetch(gateway.url + path, {
     method: 'POST',
@@ -99,7 +104,7 @@ describe('vLLM passthrough: multipart transcriptions', () => {
     expect(received.headers['content-length']).toBe(String(body.length));
     expect(received.body.equals(body)).toBe(true);
     expect(received.headers.authorization).toBe('Bearer upstream-key');
-    expect(readdirSync(spoolDir)).toEqual([]);
+    await spoolEmptied();
   });
 
   it('renames the model field, and only it, when the deployment serves the model under another name', async () => {
@@ -149,7 +154,7 @@ describe('vLLM passthrough: multipart transcriptions', () => {
     const received = upstream.requests[from]!;
     expect(received.body.includes(audio)).toBe(true);
     expect(received.body.toString('latin1')).toContain(`name="model"\r\n\r\n${MODEL}\r\n`);
-    expect(readdirSync(spoolDir)).toEqual([]);
+    await spoolEmptied();
   });
 
   it('answers 400 when the form has no model field, 413 over body_limit, 400 for JSON', async () => {
@@ -169,7 +174,7 @@ describe('vLLM passthrough: multipart transcriptions', () => {
 
     const res3 = await postRaw('/v1/audio/transcriptions', `{"model":"${MODEL}","file":"abc"}`);
     expect(res3.status).toBe(400);
-    expect(readdirSync(spoolDir)).toEqual([]);
+    await spoolEmptied();
   });
 
   it('enforces body_limit while streaming a chunked upload (no Content-Length)', async () => {
@@ -208,7 +213,7 @@ describe('vLLM passthrough: multipart transcriptions', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
       "provider type 'ollama' does not support the audio.transcriptions endpoint",
     );
-    await vi.waitFor(() => expect(readdirSync(spoolDir)).toEqual([]));
+    await spoolEmptied();
   });
 
   it('refuses multipart bodies on JSON routes with 415', async () => {
