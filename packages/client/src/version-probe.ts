@@ -6,6 +6,8 @@
 /** `GET /version` (vLLM, shared/api/vllm.md §4.2) and `GET /api/version` (Ollama, §1). */
 export interface VersionResponse {
   version: string;
+  /** `"switchyard"` when a Switchyard gateway answered: its version says nothing about the upstream's. */
+  server?: string;
 }
 
 /** Compares dotted versions numerically (`0.10.2` < `0.12.0`); pre-release suffixes are ignored. */
@@ -21,17 +23,18 @@ export function compareVersions(a: string, b: string): number {
 
 /**
  * Fetches a server's version once per client, on first need. Resolves undefined when the server does not say
- * (no version route, a proxy in between): callers then send requests unchanged.
+ * (no version route, a proxy in between, or a Switchyard gateway, which marks its answer with
+ * `server: "switchyard"`): callers then send requests unchanged and the upstream decides.
  */
 export class VersionProbe {
   #version: Promise<string | undefined> | undefined;
 
-  constructor(private readonly fetchVersion: () => PromiseLike<{ version: string }>) {}
+  constructor(private readonly fetchVersion: () => PromiseLike<VersionResponse>) {}
 
   /** The server's version string, or undefined when unknown. */
   get(): Promise<string | undefined> {
     this.#version ??= Promise.resolve(this.fetchVersion()).then(
-      (r) => (typeof r?.version === 'string' ? r.version : undefined),
+      (r) => (typeof r?.version === 'string' && r.server !== 'switchyard' ? r.version : undefined),
       () => undefined,
     );
     return this.#version;

@@ -146,4 +146,25 @@ describe('vllm platform on the gateway OpenAI routes', () => {
     const sent = upstream.requests.filter((q) => q.url === '/v1/chat/completions').at(-1)!;
     expect(sent.json).toMatchObject({ chat_template: '{% for m in messages %}{{ m.content }}{% endfor %}' });
   });
+
+  it("sends structured outputs and parallel_tool_calls unchanged: the gateway's version is not vLLM's", async () => {
+    const vllm = new OpenAICompatibleClient({
+      baseURL: `${gateway.url}/v1`,
+      apiKey: 'sy-key',
+      platform: 'vllm',
+    });
+    await vllm.chat.completions.create({
+      model: 'fast-chat',
+      messages: [{ role: 'user', content: 'Hi' }],
+      structured_outputs: { choice: ['yes', 'no'] },
+      parallel_tool_calls: false,
+    });
+    await vllm.close();
+    const sent = upstream.requests.filter((q) => q.url === '/v1/chat/completions').at(-1)!;
+    expect(sent.json).toMatchObject({
+      structured_outputs: { choice: ['yes', 'no'] },
+      parallel_tool_calls: false,
+    });
+    expect(sent.json).not.toHaveProperty('guided_choice');
+  });
 });

@@ -217,7 +217,10 @@ describe('vLLM passthrough: JSON routes', () => {
 
   it('answers /version with the gateway version', async () => {
     const res = await fetch(`${gateway.url}/version`, { headers: { authorization: `Bearer ${KEY}` } });
-    expect(await res.json()).toEqual({ version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(await res.json()).toEqual({
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      server: 'switchyard',
+    });
   });
 });
 

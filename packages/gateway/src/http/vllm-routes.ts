@@ -55,7 +55,7 @@ export function registerVllmRoutes(app: FastifyInstance, deps: { router: Router 
     );
     paths.set(path, ['POST']);
   }
-  app.get('/version', async () => ({ version: GATEWAY_VERSION }));
+  app.get('/version', async () => ({ version: GATEWAY_VERSION, server: 'switchyard' }));
   paths.set('/version', ['GET']);
   return paths;
 }
