@@ -110,3 +110,34 @@ describe('vllm platform on the gateway OpenAI routes', () => {
     await expect(vllm.models.retrieve('absent')).rejects.toBeInstanceOf(ModelNotFoundError);
   });
 });
+
+describe("vLLM's own routes through the gateway on the embedded engine", () => {
+  it('tokenizer.encode → tokenizer.decode round-trips the text', async () => {
+    const text = 'Once upon a time there was a cat.';
+    const encoded = await switchyard.tokenizer.encode({
+      model: STORIES,
+      prompt: text,
+      add_special_tokens: false,
+    });
+    expect(encoded.count).toBe(encoded.tokens.length);
+    expect(encoded.max_model_len).toBe(2048);
+    const decoded = await switchyard.tokenizer.decode({ model: STORIES, tokens: encoded.tokens });
+    expect(decoded.prompt).toBe(text);
+  });
+
+  it('pooling gives the same vector as embeddings', async () => {
+    const pooled = await switchyard.pooling.create({ model: STORIES, input: 'a small dog' });
+    const embedded = await switchyard.embeddings.create({
+      model: STORIES,
+      input: 'a small dog',
+      encoding_format: 'float',
+    });
+    expect(pooled.data[0]!.data).toEqual(embedded.data[0]!.embedding);
+  });
+
+  it('rerank on a model that is not a reranker is a BadRequestError', async () => {
+    await expect(
+      switchyard.rerank.create({ model: STORIES, query: 'cat', documents: ['a cat', 'a dog'] }),
+    ).rejects.toBeInstanceOf(BadRequestError);
+  });
+});
