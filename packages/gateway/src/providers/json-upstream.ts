@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { EventSourceMessage } from 'eventsource-parser';
-import { Agent, type Dispatcher, request } from 'undici';
+import { type Agent, type Dispatcher, request } from 'undici';
 import { UpstreamError } from '../http/errors.js';
 import { decodeSse, SseDecodeError } from '../protocol/sse-decode.js';
 import { parseRetryAfter, transportError } from './openai-compatible/upstream-errors.js';
 import type { ProviderRequest } from './provider.js';
+import { upstreamAgent } from './upstream-agent.js';
 
 /** Turns a non-2xx upstream response into the client-facing error (provider-specific error bodies). */
 export type StatusErrorMapper = (
@@ -34,7 +35,7 @@ export interface JsonUpstreamOptions {
 const PROBE_TIMEOUT_MS = 5_000;
 
 /**
- * A keep-alive JSON client for one translated upstream (undici Agent, as the OpenAI-compatible adapter uses).
+ * A keep-alive JSON client for one translated upstream (undici Agent from upstream-agent.ts).
  * Transport failures become 502/504 {@link UpstreamError}s (providers/openai-compatible/upstream-errors.ts);
  * non-2xx answers go through the provider's own `statusError` mapper.
  */
@@ -42,13 +43,7 @@ export class JsonUpstream {
   private readonly agent: Agent;
 
   constructor(private readonly options: JsonUpstreamOptions) {
-    this.agent = new Agent({
-      connections: options.maxConnections,
-      keepAliveTimeout: 30_000,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connect: { rejectUnauthorized: options.tlsVerify, timeout: 10_000 },
-    });
+    this.agent = upstreamAgent(options);
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   type ProviderResponse,
   unsupportedEndpoint,
 } from '../provider.js';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '../upstream-agent.js';
 import { ANTHROPIC_CAPABILITIES, ANTHROPIC_UNSUPPORTED } from './capabilities.js';
 import { type AnthropicConfig, AnthropicConfigSchema } from './config.js';
 import { anthropicStatusError } from './errors.js';
@@ -19,8 +20,6 @@ import { toAnthropicRequest } from './request.js';
 import { fromAnthropicMessage } from './response.js';
 import { anthropicChunks } from './stream.js';
 
-/** Default total time for one upstream request: 10 minutes (long generations). */
-const DEFAULT_TIMEOUT_MS = 600_000;
 /** Pages of `GET /models` read at most during discovery (1,000 models at the page size below). */
 const MAX_MODEL_PAGES = 10;
 /** Anthropic's largest `limit` for `GET /v1/models`. */
@@ -51,7 +50,7 @@ export class AnthropicProvider implements Provider {
       providerId: id,
       baseUrl: config.base_url.replace(/\/+$/, ''),
       headers,
-      timeoutMs: config.timeout ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: config.timeout ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
       maxConnections: config.max_connections,
       tlsVerify: config.tls_verify,
       statusError: anthropicStatusError,

@@ -13,6 +13,7 @@ import {
   type ProviderResponse,
   unsupportedEndpoint,
 } from '../provider.js';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '../upstream-agent.js';
 import { GEMINI_CAPABILITIES, GEMINI_UNSUPPORTED } from './capabilities.js';
 import { type GeminiConfig, GeminiConfigSchema } from './config.js';
 import { fromEmbedResponse, toEmbedCall } from './embeddings.js';
@@ -22,8 +23,6 @@ import { fromGeminiResponse } from './response.js';
 import { geminiChunks } from './stream.js';
 import { ThoughtSignatures } from './thought-signatures.js';
 
-/** Default total time for one upstream request: 10 minutes (long generations). */
-const DEFAULT_TIMEOUT_MS = 600_000;
 /** Pages of `GET /models` read at most during discovery. */
 const MAX_MODEL_PAGES = 10;
 /** `pageSize` asked for when listing models (the API caps it at 1,000). */
@@ -52,7 +51,7 @@ export class GeminiProvider implements Provider {
       providerId: id,
       baseUrl: config.base_url.replace(/\/+$/, ''),
       headers,
-      timeoutMs: config.timeout ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: config.timeout ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
       maxConnections: config.max_connections,
       tlsVerify: config.tls_verify,
       statusError: geminiStatusError,

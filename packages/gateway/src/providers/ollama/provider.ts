@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { applyUnsupportedParams, DROPPED_PARAMS_HEADER } from '../../protocol/unsupported-params.js';
 import type { ProviderDefinition } from '../definition.js';
 import {
@@ -8,6 +8,7 @@ import {
   type ProviderResponse,
   unsupportedEndpoint,
 } from '../provider.js';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS, upstreamAgent } from '../upstream-agent.js';
 import { OLLAMA_ROUTES, type OllamaEndpoint, unsupportedFields } from './capabilities.js';
 import { type OllamaConfig, OllamaConfigSchema } from './config.js';
 import { OllamaDiscovery } from './discovery.js';
@@ -18,9 +19,6 @@ import { chatChunks, completionChunks } from './stream.js';
 import { OllamaTransport } from './transport.js';
 import { OllamaVersionGate } from './version.js';
 import type { OllamaChatLine, OllamaEmbedResponse, OllamaGenerateLine } from './wire.js';
-
-/** Default total time for one upstream request: 10 minutes (long generations, model loads). */
-const DEFAULT_TIMEOUT_MS = 600_000;
 
 /**
  * `type: ollama`: OpenAI requests translated to Ollama's native API (shared/api/ollama.md) and its answers
@@ -44,13 +42,9 @@ export class OllamaProvider implements Provider {
   ) {
     this.discover = config.discover ?? true;
     this.dropUnsupported = config.drop_unsupported_params ?? false;
-    const timeoutMs = config.timeout ?? DEFAULT_TIMEOUT_MS;
-    this.agent = new Agent({
-      connections: config.max_connections,
-      keepAliveTimeout: 30_000,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connect: { timeout: 10_000 },
+    this.agent = upstreamAgent({
+      maxConnections: config.max_connections,
+      timeoutMs: config.timeout ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
     });
     this.transport = new OllamaTransport(
       id,

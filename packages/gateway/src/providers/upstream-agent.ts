@@ -1,0 +1,36 @@
+import { Agent } from 'undici';
+
+/** Default total time for one upstream request when the provider sets no `timeout`: 10 minutes, in ms. */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 600_000;
+
+/** Idle keep-alive sockets are closed after this long, in ms. */
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+/** Time allowed to open a connection (TCP and TLS), in ms. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Settings of an {@link upstreamAgent}. */
+export interface UpstreamAgentOptions {
+  /** Keep-alive connections to the upstream origin (config `max_connections`). */
+  maxConnections: number;
+  /** Time allowed until response headers and between body chunks, in ms. */
+  timeoutMs: number;
+  /** Verify the upstream's TLS certificate (config `tls_verify`); undici's default (verify) when absent. */
+  tlsVerify?: boolean;
+}
+
+/**
+ * The keep-alive undici connection pool a translating provider sends its upstream requests through.
+ * @returns an Agent the caller closes with the provider
+ */
+export function upstreamAgent(options: UpstreamAgentOptions): Agent {
+  return new Agent({
+    connections: options.maxConnections,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    connect: {
+      ...(options.tlsVerify === undefined ? {} : { rejectUnauthorized: options.tlsVerify }),
+      timeout: CONNECT_TIMEOUT_MS,
+    },
+  });
+}
