@@ -1,4 +1,5 @@
 import type { Agent } from 'undici';
+import { includeUsage } from '../../protocol/chat-request.js';
 import { applyUnsupportedParams, DROPPED_PARAMS_HEADER } from '../../protocol/unsupported-params.js';
 import type { ProviderDefinition } from '../definition.js';
 import {
@@ -115,11 +116,6 @@ export class OllamaProvider implements Provider {
   async close(): Promise<void> {
     await this.agent.close();
   }
-}
-
-function includeUsage(body: Record<string, unknown>): boolean {
-  const streamOptions = body.stream_options as { include_usage?: unknown } | null | undefined;
-  return streamOptions?.include_usage === true;
 }
 
 function json(body: unknown, headers: Record<string, string> | undefined): ProviderResponse {
