@@ -5,7 +5,7 @@ import { UpstreamError } from '../http/errors.js';
 import { decodeSse, SseDecodeError } from '../protocol/sse-decode.js';
 import { parseRetryAfter, transportError } from './openai-compatible/upstream-errors.js';
 import type { ProviderRequest } from './provider.js';
-import { upstreamAgent } from './upstream-agent.js';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS, upstreamAgent } from './upstream-agent.js';
 
 /** Turns a non-2xx upstream response into the client-facing error (provider-specific error bodies). */
 export type StatusErrorMapper = (
@@ -119,6 +119,38 @@ export class JsonUpstream {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/** The `providers.<id>` settings a {@link JsonUpstream} is built from (anthropic/config.ts, gemini/config.ts). */
+export interface JsonUpstreamConfig {
+  /** Base URL including the API version prefix; trailing slashes are ignored. */
+  base_url: string;
+  /** Total time for one request, in ms; 10 minutes when absent. */
+  timeout?: number | undefined;
+  max_connections: number;
+  tls_verify: boolean;
+}
+
+/**
+ * The {@link JsonUpstream} of a translating provider, from its config.
+ * @param headers sent on every request: the config's `headers` plus the type's auth and version headers
+ * @param statusError the type's mapper of non-2xx answers
+ */
+export function jsonUpstreamFor(
+  providerId: string,
+  config: JsonUpstreamConfig,
+  headers: Record<string, string>,
+  statusError: StatusErrorMapper,
+): JsonUpstream {
+  return new JsonUpstream({
+    providerId,
+    baseUrl: config.base_url.replace(/\/+$/, ''),
+    headers,
+    timeoutMs: config.timeout ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+    maxConnections: config.max_connections,
+    tlsVerify: config.tls_verify,
+    statusError,
+  });
 }
 
 /**

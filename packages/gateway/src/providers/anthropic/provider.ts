@@ -3,7 +3,7 @@ import { includeUsage } from '../../protocol/chat-request.js';
 import { unixSeconds } from '../../protocol/ids.js';
 import { completionsOverChat } from '../completions-over-chat.js';
 import type { ProviderDefinition } from '../definition.js';
-import { JsonUpstream } from '../json-upstream.js';
+import { type JsonUpstream, jsonUpstreamFor } from '../json-upstream.js';
 import { ParamPolicy } from '../param-policy.js';
 import {
   type DiscoveredModel,
@@ -12,7 +12,6 @@ import {
   type ProviderResponse,
   unsupportedEndpoint,
 } from '../provider.js';
-import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '../upstream-agent.js';
 import { ANTHROPIC_CAPABILITIES, ANTHROPIC_UNSUPPORTED } from './capabilities.js';
 import { type AnthropicConfig, AnthropicConfigSchema } from './config.js';
 import { anthropicStatusError } from './errors.js';
@@ -46,15 +45,7 @@ export class AnthropicProvider implements Provider {
       'anthropic-version': config.anthropic_version,
     };
     if (config.api_key) headers['x-api-key'] = config.api_key;
-    this.upstream = new JsonUpstream({
-      providerId: id,
-      baseUrl: config.base_url.replace(/\/+$/, ''),
-      headers,
-      timeoutMs: config.timeout ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
-      maxConnections: config.max_connections,
-      tlsVerify: config.tls_verify,
-      statusError: anthropicStatusError,
-    });
+    this.upstream = jsonUpstreamFor(id, config, headers, anthropicStatusError);
   }
 
   async listModels(signal: AbortSignal): Promise<DiscoveredModel[]> {

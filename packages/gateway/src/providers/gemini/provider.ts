@@ -3,7 +3,7 @@ import { includeUsage } from '../../protocol/chat-request.js';
 import { unixSeconds } from '../../protocol/ids.js';
 import { completionsOverChat } from '../completions-over-chat.js';
 import type { ProviderDefinition } from '../definition.js';
-import { JsonUpstream } from '../json-upstream.js';
+import { type JsonUpstream, jsonUpstreamFor } from '../json-upstream.js';
 import { ParamPolicy } from '../param-policy.js';
 import {
   type Capability,
@@ -13,7 +13,6 @@ import {
   type ProviderResponse,
   unsupportedEndpoint,
 } from '../provider.js';
-import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '../upstream-agent.js';
 import { GEMINI_CAPABILITIES, GEMINI_UNSUPPORTED } from './capabilities.js';
 import { type GeminiConfig, GeminiConfigSchema } from './config.js';
 import { fromEmbedResponse, toEmbedCall } from './embeddings.js';
@@ -47,15 +46,7 @@ export class GeminiProvider implements Provider {
     this.discover = config.discover ?? false;
     const headers: Record<string, string> = { ...config.headers };
     if (config.api_key) headers['x-goog-api-key'] = config.api_key;
-    this.upstream = new JsonUpstream({
-      providerId: id,
-      baseUrl: config.base_url.replace(/\/+$/, ''),
-      headers,
-      timeoutMs: config.timeout ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
-      maxConnections: config.max_connections,
-      tlsVerify: config.tls_verify,
-      statusError: geminiStatusError,
-    });
+    this.upstream = jsonUpstreamFor(id, config, headers, geminiStatusError);
   }
 
   async listModels(signal: AbortSignal): Promise<DiscoveredModel[]> {
