@@ -1,17 +1,7 @@
-import { peekFirst } from '../../protocol/async-iterables.js';
-import { includeUsage } from '../../protocol/chat-request.js';
-import { unixSeconds } from '../../protocol/ids.js';
-import { completionsOverChat } from '../completions-over-chat.js';
 import type { ProviderDefinition } from '../definition.js';
 import { type JsonUpstream, jsonUpstreamFor } from '../json-upstream.js';
-import { ParamPolicy } from '../param-policy.js';
-import {
-  type DiscoveredModel,
-  type Provider,
-  type ProviderRequest,
-  type ProviderResponse,
-  unsupportedEndpoint,
-} from '../provider.js';
+import type { DiscoveredModel, Provider, ProviderRequest, ProviderResponse } from '../provider.js';
+import { serveChatEndpoints } from '../translated-chat.js';
 import { ANTHROPIC_CAPABILITIES, ANTHROPIC_UNSUPPORTED } from './capabilities.js';
 import { type AnthropicConfig, AnthropicConfigSchema } from './config.js';
 import { anthropicStatusError } from './errors.js';
@@ -73,58 +63,21 @@ export class AnthropicProvider implements Provider {
     return models;
   }
 
-  async handle(req: ProviderRequest): Promise<ProviderResponse> {
+  handle(req: ProviderRequest): Promise<ProviderResponse> {
     const drop = req.options.drop_unsupported_params ?? this.config.drop_unsupported_params ?? false;
-    if (req.endpoint === 'chat.completions') {
-      const policy = new ParamPolicy(ANTHROPIC_CAPABILITIES, 'chat.completions', drop);
-      return this.chat(policy.screen(req.body), req, req.signal, policy);
-    }
-    if (req.endpoint === 'completions') {
-      return completionsOverChat(
-        req.body,
-        (chatBody, signal) => {
-          const policy = new ParamPolicy(ANTHROPIC_CAPABILITIES, 'chat.completions', drop);
-          return this.chat(policy.screen(chatBody), req, signal, policy);
-        },
-        {
-          model: req.clientModel,
-          nativeN: false,
-          policy: new ParamPolicy(ANTHROPIC_CAPABILITIES, 'completions', drop),
-          tokenPromptEntry: ANTHROPIC_UNSUPPORTED.tokenPrompt,
-          signal: req.signal,
-        },
-      );
-    }
-    throw unsupportedEndpoint(this.type, req.endpoint);
-  }
-
-  /** One Messages call for an (already screened) OpenAI chat body. */
-  private async chat(
-    body: Record<string, unknown>,
-    req: ProviderRequest,
-    signal: AbortSignal,
-    policy: ParamPolicy,
-  ): Promise<ProviderResponse> {
     const defaultMaxTokens = req.options.default_max_tokens ?? this.config.default_max_tokens;
-    const request = toAnthropicRequest(body, req.model, defaultMaxTokens, policy);
-    const res = await this.upstream.post('/messages', request, { ...req, signal });
-    const headers = policy.headers();
-    const created = unixSeconds();
-    if (!request.stream) {
-      return {
-        kind: 'json',
-        status: 200,
-        body: fromAnthropicMessage(await res.body.json(), req.clientModel, created),
-        headers,
-      };
-    }
-    const chunks = anthropicChunks(this.upstream.events(res, signal), {
-      model: req.clientModel,
-      includeUsage: includeUsage(body),
-      created,
+    return serveChatEndpoints(req, drop, {
+      capabilities: ANTHROPIC_CAPABILITIES,
+      tokenPromptEntry: ANTHROPIC_UNSUPPORTED.tokenPrompt,
+      nativeN: false,
+      upstream: this.upstream,
+      send: (body, signal, policy) => {
+        const request = toAnthropicRequest(body, req.model, defaultMaxTokens, policy);
+        return this.upstream.post('/messages', request, { ...req, signal });
+      },
+      completion: (json, created) => fromAnthropicMessage(json, req.clientModel, created),
+      chunks: anthropicChunks,
     });
-    const { items } = await peekFirst(chunks);
-    return { kind: 'chunks', chunks: items, headers };
   }
 
   async close(): Promise<void> {

@@ -5,18 +5,9 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { UpstreamError } from '../../http/errors.js';
 import { ChatChunkFactory } from '../../protocol/chat-chunks.js';
+import type { ChatStreamOptions } from '../translated-chat.js';
 import { anthropicStreamError } from './errors.js';
 import { type AnthropicUsage, finishReason, openAIUsage } from './response.js';
-
-/** Options of {@link anthropicChunks}. */
-export interface AnthropicStreamOptions {
-  /** The model id the client asked for. */
-  model: string;
-  /** The client's `stream_options.include_usage`. */
-  includeUsage: boolean;
-  /** Unix seconds for `created`. */
-  created: number;
-}
 
 /** What a content block (by Anthropic block index) turned into. */
 type Block = { kind: 'text' | 'thinking' | 'other' } | { kind: 'tool'; toolIndex: number; argsSent: boolean };
@@ -34,7 +25,7 @@ type Block = { kind: 'text' | 'thinking' | 'other' } | { kind: 'tool'; toolIndex
  */
 export async function* anthropicChunks(
   events: AsyncIterable<EventSourceMessage>,
-  options: AnthropicStreamOptions,
+  options: ChatStreamOptions,
 ): AsyncGenerator<ChatCompletionChunk> {
   let chunks: ChatChunkFactory | undefined;
   const usage: AnthropicUsage = {};

@@ -1,18 +1,14 @@
-import { peekFirst } from '../../protocol/async-iterables.js';
-import { includeUsage } from '../../protocol/chat-request.js';
-import { unixSeconds } from '../../protocol/ids.js';
-import { completionsOverChat } from '../completions-over-chat.js';
 import type { ProviderDefinition } from '../definition.js';
 import { type JsonUpstream, jsonUpstreamFor } from '../json-upstream.js';
 import { ParamPolicy } from '../param-policy.js';
-import {
-  type Capability,
-  type DiscoveredModel,
-  type Provider,
-  type ProviderRequest,
-  type ProviderResponse,
-  unsupportedEndpoint,
+import type {
+  Capability,
+  DiscoveredModel,
+  Provider,
+  ProviderRequest,
+  ProviderResponse,
 } from '../provider.js';
+import { serveChatEndpoints } from '../translated-chat.js';
 import { GEMINI_CAPABILITIES, GEMINI_UNSUPPORTED } from './capabilities.js';
 import { type GeminiConfig, GeminiConfigSchema } from './config.js';
 import { fromEmbedResponse, toEmbedCall } from './embeddings.js';
@@ -78,58 +74,22 @@ export class GeminiProvider implements Provider {
 
   async handle(req: ProviderRequest): Promise<ProviderResponse> {
     const drop = req.options.drop_unsupported_params ?? this.config.drop_unsupported_params ?? false;
-    switch (req.endpoint) {
-      case 'chat.completions': {
-        const policy = new ParamPolicy(GEMINI_CAPABILITIES, 'chat.completions', drop);
-        return this.chat(policy.screen(req.body), req, req.signal, policy);
-      }
-      case 'completions':
-        return completionsOverChat(
-          req.body,
-          (chatBody, signal) => {
-            const policy = new ParamPolicy(GEMINI_CAPABILITIES, 'chat.completions', drop);
-            return this.chat(policy.screen(chatBody), req, signal, policy);
-          },
-          {
-            model: req.clientModel,
-            nativeN: true,
-            policy: new ParamPolicy(GEMINI_CAPABILITIES, 'completions', drop),
-            tokenPromptEntry: GEMINI_UNSUPPORTED.tokenPrompt,
-            signal: req.signal,
-          },
-        );
-      case 'embeddings':
-        return this.embed(req, new ParamPolicy(GEMINI_CAPABILITIES, 'embeddings', drop));
-      default:
-        throw unsupportedEndpoint(this.type, req.endpoint);
+    if (req.endpoint === 'embeddings') {
+      return this.embed(req, new ParamPolicy(GEMINI_CAPABILITIES, 'embeddings', drop));
     }
-  }
-
-  /** One generateContent call for an (already screened) OpenAI chat body. */
-  private async chat(
-    body: Record<string, unknown>,
-    req: ProviderRequest,
-    signal: AbortSignal,
-    policy: ParamPolicy,
-  ): Promise<ProviderResponse> {
-    const request = toGeminiRequest(body, policy, this.signatures);
-    const stream = body.stream === true;
-    const path = `${modelPath(req.model)}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`;
-    const res = await this.upstream.post(path, request, { ...req, signal });
-    const headers = policy.headers();
-    const created = unixSeconds();
-    if (!stream) {
-      const completion = fromGeminiResponse(await res.body.json(), req.clientModel, created, this.signatures);
-      return { kind: 'json', status: 200, body: completion, headers };
-    }
-    const chunks = geminiChunks(this.upstream.events(res, signal), {
-      model: req.clientModel,
-      includeUsage: includeUsage(body),
-      created,
-      signatures: this.signatures,
+    return serveChatEndpoints(req, drop, {
+      capabilities: GEMINI_CAPABILITIES,
+      tokenPromptEntry: GEMINI_UNSUPPORTED.tokenPrompt,
+      nativeN: true,
+      upstream: this.upstream,
+      send: (body, signal, policy) => {
+        const method = body.stream === true ? 'streamGenerateContent?alt=sse' : 'generateContent';
+        const request = toGeminiRequest(body, policy, this.signatures);
+        return this.upstream.post(`${modelPath(req.model)}:${method}`, request, { ...req, signal });
+      },
+      completion: (json, created) => fromGeminiResponse(json, req.clientModel, created, this.signatures),
+      chunks: (events, options) => geminiChunks(events, { ...options, signatures: this.signatures }),
     });
-    const { items } = await peekFirst(chunks);
-    return { kind: 'chunks', chunks: items, headers };
   }
 
   private async embed(req: ProviderRequest, policy: ParamPolicy): Promise<ProviderResponse> {

@@ -6,6 +6,7 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { UpstreamError } from '../../http/errors.js';
 import { ChatChunkFactory } from '../../protocol/chat-chunks.js';
 import { newId } from '../../protocol/ids.js';
+import type { ChatStreamOptions } from '../translated-chat.js';
 import { type GeminiErrorObject, geminiError } from './errors.js';
 import {
   finishReason,
@@ -17,13 +18,7 @@ import {
 import type { ThoughtSignatures } from './thought-signatures.js';
 
 /** Options of {@link geminiChunks}. */
-export interface GeminiStreamOptions {
-  /** The model id the client asked for. */
-  model: string;
-  /** The client's `stream_options.include_usage`. */
-  includeUsage: boolean;
-  /** Unix seconds for `created`. */
-  created: number;
+export interface GeminiStreamOptions extends ChatStreamOptions {
   /** Where thought signatures of function calls are remembered (§B.7). */
   signatures: ThoughtSignatures;
 }
