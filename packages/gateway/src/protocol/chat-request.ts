@@ -55,27 +55,6 @@ export function stopSequences(stop: unknown): string[] | undefined {
 }
 
 /**
- * A tool call's `arguments` string parsed into the JSON object that Anthropic and Gemini expect (§6:
- * arguments are strings on the OpenAI wire). An empty string means no arguments: `{}`.
- * @param param request path for errors
- * @throws GatewayError 400 naming `param` when it is not a JSON object
- */
-export function toolArguments(args: unknown, param: string): Record<string, unknown> {
-  if (args === undefined || args === null || args === '') return {};
-  if (typeof args !== 'string') throw invalidParam(param, `'${param}' must be a JSON-encoded string`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(args);
-  } catch {
-    throw invalidParam(param, `'${param}' is not valid JSON`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidParam(param, `'${param}' must encode a JSON object`);
-  }
-  return parsed as Record<string, unknown>;
-}
-
-/**
  * The output budget: `max_completion_tokens ?? max_tokens` (§1.1 gateway rule).
  * @returns tokens, or undefined when the client sent neither
  * @throws GatewayError 400 naming the field when it is not a non-negative integer

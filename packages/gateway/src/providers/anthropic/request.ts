@@ -7,13 +7,8 @@ import type {
   ChatCompletionToolMessageParam,
 } from 'openai/resources/chat/completions';
 import { invalidParam } from '../../http/errors.js';
-import {
-  chatMessages,
-  contentText,
-  maxOutputTokens,
-  stopSequences,
-  toolArguments,
-} from '../../protocol/chat-request.js';
+import { chatMessages, contentText, maxOutputTokens, stopSequences } from '../../protocol/chat-request.js';
+import { assistantToolCalls, functionTools, toolChoice } from '../../protocol/chat-tools.js';
 import { parseDataUrl } from '../../protocol/data-url.js';
 import type { ParamPolicy } from '../param-policy.js';
 import { ANTHROPIC_UNSUPPORTED } from './capabilities.js';
@@ -185,18 +180,9 @@ function assistantContent(message: ChatCompletionAssistantMessageParam, param: s
   const blocks: AnthropicBlock[] = [];
   const text = contentText(message.content, `${param}.content`);
   if (text !== '') blocks.push({ type: 'text', text });
-  (message.tool_calls ?? []).forEach((call, j) => {
-    const at = `${param}.tool_calls[${j}]`;
-    if (call.type !== 'function' || typeof call.function?.name !== 'string' || typeof call.id !== 'string') {
-      throw invalidParam(at, `'${at}' must be a function tool call with an id and a name`);
-    }
-    blocks.push({
-      type: 'tool_use',
-      id: call.id,
-      name: call.function.name,
-      input: toolArguments(call.function.arguments, `${at}.function.arguments`),
-    });
-  });
+  for (const call of assistantToolCalls(message, param)) {
+    blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: call.arguments });
+  }
   return blocks;
 }
 
@@ -213,27 +199,16 @@ function toolResult(message: ChatCompletionToolMessageParam, param: string): Ant
 
 /** `tools`, `tool_choice` and `parallel_tool_calls` (§A.3). */
 function mapTools(body: Record<string, unknown>, request: AnthropicRequest, policy: ParamPolicy): void {
-  if (Array.isArray(body.tools)) {
-    request.tools = body.tools.map((tool, i) => {
-      const t = tool as {
-        type?: unknown;
-        function?: { name?: unknown; description?: unknown; parameters?: unknown; strict?: unknown };
-      };
-      if (t?.type !== 'function' || typeof t.function?.name !== 'string') {
-        throw invalidParam(`tools[${i}]`, `'tools[${i}]' must be a function tool with a name`);
-      }
-      const fn = t.function;
-      return {
-        name: fn.name,
-        ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
-        input_schema: fn.parameters ?? { type: 'object', properties: {} },
-        ...(typeof fn.strict === 'boolean' ? { strict: fn.strict } : {}),
-      };
-    });
-  } else if (body.tools !== undefined && body.tools !== null) {
-    throw invalidParam('tools', "'tools' must be an array");
+  const tools = functionTools(body.tools);
+  if (tools) {
+    request.tools = tools.map((fn) => ({
+      name: fn.name,
+      ...(fn.description !== undefined ? { description: fn.description } : {}),
+      input_schema: fn.parameters ?? { type: 'object', properties: {} },
+      ...(fn.strict !== undefined ? { strict: fn.strict } : {}),
+    }));
   }
-  const choice = toolChoice(body.tool_choice, policy);
+  const choice = anthropicToolChoice(body.tool_choice, policy);
   if (body.parallel_tool_calls === false && choice?.type !== 'none') {
     request.tool_choice = { ...(choice ?? { type: 'auto' }), disable_parallel_tool_use: true };
   } else if (choice) {
@@ -241,20 +216,23 @@ function mapTools(body: Record<string, unknown>, request: AnthropicRequest, poli
   }
 }
 
-function toolChoice(value: unknown, policy: ParamPolicy): Record<string, unknown> | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (value === 'auto') return { type: 'auto' };
-  if (value === 'required') return { type: 'any' };
-  if (value === 'none') return { type: 'none' };
-  const named = value as { type?: unknown; function?: { name?: unknown } };
-  if (named?.type === 'function' && typeof named.function?.name === 'string') {
-    return { type: 'tool', name: named.function.name };
+/** `tool_choice` → Anthropic's: auto, `any` for required, none, or a named `tool` (§A.3). */
+function anthropicToolChoice(value: unknown, policy: ParamPolicy): Record<string, unknown> | undefined {
+  const choice = toolChoice(value);
+  switch (choice?.kind) {
+    case undefined:
+      return undefined;
+    case 'auto':
+    case 'none':
+      return { type: choice.kind };
+    case 'required':
+      return { type: 'any' };
+    case 'function':
+      return { type: 'tool', name: choice.name };
+    case 'unsupported':
+      policy.reject(ANTHROPIC_UNSUPPORTED.toolChoiceKind, 'tool_choice');
+      return undefined;
   }
-  if (named?.type === 'allowed_tools' || named?.type === 'custom') {
-    policy.reject(ANTHROPIC_UNSUPPORTED.toolChoiceKind, 'tool_choice');
-    return undefined;
-  }
-  throw invalidParam('tool_choice', "'tool_choice' is not a valid tool choice");
 }
 
 /** `response_format` json_schema → `output_config.format`; `reasoning_effort` → `output_config.effort`. */

@@ -6,13 +6,8 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import { invalidParam } from '../../http/errors.js';
-import {
-  chatMessages,
-  contentText,
-  maxOutputTokens,
-  stopSequences,
-  toolArguments,
-} from '../../protocol/chat-request.js';
+import { chatMessages, contentText, maxOutputTokens, stopSequences } from '../../protocol/chat-request.js';
+import { assistantToolCalls, functionTools, toolChoice } from '../../protocol/chat-tools.js';
 import { parseDataUrl } from '../../protocol/data-url.js';
 import type { ParamPolicy } from '../param-policy.js';
 import { GEMINI_UNSUPPORTED } from './capabilities.js';
@@ -35,6 +30,9 @@ export interface GeminiRequest {
   toolConfig?: { functionCallingConfig: { mode: string; allowedFunctionNames?: string[] } };
   generationConfig?: Record<string, unknown>;
 }
+
+/** `tool_choice` strings → `functionCallingConfig.mode` (§B.3). */
+const MODES = { auto: 'AUTO', none: 'NONE', required: 'ANY' } as const;
 
 /**
  * Builds the Gemini request; only what the client sent is set.
@@ -152,67 +150,45 @@ function modelParts(
   const parts: GeminiPart[] = [];
   const text = contentText(message.content, `${param}.content`);
   if (text !== '') parts.push({ text });
-  (message.tool_calls ?? []).forEach((call, j) => {
-    const at = `${param}.tool_calls[${j}]`;
-    if (call.type !== 'function' || typeof call.function?.name !== 'string' || typeof call.id !== 'string') {
-      throw invalidParam(at, `'${at}' must be a function tool call with an id and a name`);
-    }
-    toolNames.set(call.id, call.function.name);
+  for (const call of assistantToolCalls(message, param)) {
+    toolNames.set(call.id, call.name);
     const signature = signatures.get(call.id);
     parts.push({
-      functionCall: {
-        name: call.function.name,
-        args: toolArguments(call.function.arguments, `${at}.function.arguments`),
-      },
+      functionCall: { name: call.name, args: call.arguments },
       ...(signature ? { thoughtSignature: signature } : {}),
     });
-  });
+  }
   return parts;
 }
 
 /** `tools` → functionDeclarations with the full JSON Schema in `parametersJsonSchema`; `tool_choice` → mode. */
 function mapTools(body: Record<string, unknown>, request: GeminiRequest, policy: ParamPolicy): void {
-  if (Array.isArray(body.tools)) {
-    const declarations = body.tools.map((tool, i) => {
-      const t = tool as {
-        type?: unknown;
-        function?: { name?: unknown; description?: unknown; parameters?: unknown; strict?: unknown };
-      };
-      if (t?.type !== 'function' || typeof t.function?.name !== 'string') {
-        throw invalidParam(`tools[${i}]`, `'tools[${i}]' must be a function tool with a name`);
-      }
-      if (t.function.strict === true) policy.reject(GEMINI_UNSUPPORTED.strict, `tools[${i}].function.strict`);
+  const tools = functionTools(body.tools);
+  if (tools) {
+    const declarations = tools.map((fn, i) => {
+      if (fn.strict === true) policy.reject(GEMINI_UNSUPPORTED.strict, `tools[${i}].function.strict`);
       return {
-        name: t.function.name,
-        ...(typeof t.function.description === 'string' ? { description: t.function.description } : {}),
-        ...(t.function.parameters ? { parametersJsonSchema: t.function.parameters } : {}),
+        name: fn.name,
+        ...(fn.description !== undefined ? { description: fn.description } : {}),
+        ...(fn.parameters ? { parametersJsonSchema: fn.parameters } : {}),
       };
     });
     request.tools = [{ functionDeclarations: declarations }];
-  } else if (body.tools !== undefined && body.tools !== null) {
-    throw invalidParam('tools', "'tools' must be an array");
   }
-  const choice = body.tool_choice as
-    | { type?: unknown; function?: { name?: unknown } }
-    | string
-    | null
-    | undefined;
-  if (choice === undefined || choice === null) return;
-  const modes: Record<string, string> = { auto: 'AUTO', none: 'NONE', required: 'ANY' };
-  if (typeof choice === 'string' && modes[choice]) {
-    request.toolConfig = { functionCallingConfig: { mode: modes[choice]! } };
-  } else if (
-    typeof choice === 'object' &&
-    choice.type === 'function' &&
-    typeof choice.function?.name === 'string'
-  ) {
-    request.toolConfig = {
-      functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.function.name] },
-    };
-  } else if (typeof choice === 'object' && (choice.type === 'allowed_tools' || choice.type === 'custom')) {
-    policy.reject(GEMINI_UNSUPPORTED.toolChoiceKind, 'tool_choice');
-  } else {
-    throw invalidParam('tool_choice', "'tool_choice' is not a valid tool choice");
+  const choice = toolChoice(body.tool_choice);
+  switch (choice?.kind) {
+    case undefined:
+      return;
+    case 'auto':
+    case 'none':
+    case 'required':
+      request.toolConfig = { functionCallingConfig: { mode: MODES[choice.kind] } };
+      return;
+    case 'function':
+      request.toolConfig = { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.name] } };
+      return;
+    case 'unsupported':
+      policy.reject(GEMINI_UNSUPPORTED.toolChoiceKind, 'tool_choice');
   }
 }
 
