@@ -54,6 +54,32 @@ export function stopSequences(stop: unknown): string[] | undefined {
   throw invalidParam('stop', "'stop' must be a string or an array of strings");
 }
 
+/** A `response_format` asking for JSON (§1.5); `schema` is the JSON Schema under `json_schema.schema`. */
+export type JsonResponseFormat = { type: 'json_object' } | { type: 'json_schema'; schema: object };
+
+/**
+ * The request's `response_format` (§1.5).
+ * @returns undefined when absent, null or `{"type":"text"}`
+ * @throws GatewayError 400 (`response_format`) for another type, or a `json_schema` without a schema object
+ */
+export function jsonResponseFormat(value: unknown): JsonResponseFormat | undefined {
+  if (value === undefined || value === null) return undefined;
+  const format = value as { type?: unknown; json_schema?: { schema?: unknown } };
+  if (format.type === 'text') return undefined;
+  if (format.type === 'json_object') return { type: 'json_object' };
+  if (format.type === 'json_schema') {
+    const schema = format.json_schema?.schema;
+    if (typeof schema !== 'object' || schema === null) {
+      throw invalidParam(
+        'response_format',
+        "'response_format.json_schema.schema' must be a JSON Schema object",
+      );
+    }
+    return { type: 'json_schema', schema };
+  }
+  throw invalidParam('response_format', "'response_format.type' must be text, json_object or json_schema");
+}
+
 /**
  * The output budget: `max_completion_tokens ?? max_tokens` (§1.1 gateway rule).
  * @returns tokens, or undefined when the client sent neither

@@ -7,7 +7,13 @@ import type {
   ChatCompletionToolMessageParam,
 } from 'openai/resources/chat/completions';
 import { invalidParam } from '../../http/errors.js';
-import { chatMessages, contentText, maxOutputTokens, stopSequences } from '../../protocol/chat-request.js';
+import {
+  chatMessages,
+  contentText,
+  jsonResponseFormat,
+  maxOutputTokens,
+  stopSequences,
+} from '../../protocol/chat-request.js';
 import { assistantToolCalls, functionTools, toolChoice } from '../../protocol/chat-tools.js';
 import { parseDataUrl } from '../../protocol/data-url.js';
 import type { ParamPolicy } from '../param-policy.js';
@@ -242,20 +248,9 @@ function mapOutputConfig(
   policy: ParamPolicy,
 ): void {
   const config: NonNullable<AnthropicRequest['output_config']> = {};
-  const format = body.response_format as { type?: unknown; json_schema?: { schema?: unknown } } | undefined;
-  if (format?.type === 'json_schema') {
-    if (typeof format.json_schema?.schema !== 'object' || format.json_schema.schema === null) {
-      throw invalidParam(
-        'response_format',
-        "'response_format.json_schema.schema' must be a JSON Schema object",
-      );
-    }
-    config.format = { type: 'json_schema', schema: format.json_schema.schema };
-  } else if (format?.type === 'json_object') {
-    policy.reject(ANTHROPIC_UNSUPPORTED.jsonObject, 'response_format');
-  } else if (format !== undefined && format !== null && format.type !== 'text') {
-    throw invalidParam('response_format', "'response_format.type' must be text, json_object or json_schema");
-  }
+  const format = jsonResponseFormat(body.response_format);
+  if (format?.type === 'json_schema') config.format = format;
+  else if (format?.type === 'json_object') policy.reject(ANTHROPIC_UNSUPPORTED.jsonObject, 'response_format');
   const effort = body.reasoning_effort;
   if (typeof effort === 'string' && EFFORTS.has(effort)) config.effort = effort;
   else if (effort === 'none' || effort === 'minimal')

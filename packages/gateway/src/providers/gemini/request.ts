@@ -6,7 +6,13 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import { invalidParam } from '../../http/errors.js';
-import { chatMessages, contentText, maxOutputTokens, stopSequences } from '../../protocol/chat-request.js';
+import {
+  chatMessages,
+  contentText,
+  jsonResponseFormat,
+  maxOutputTokens,
+  stopSequences,
+} from '../../protocol/chat-request.js';
 import { assistantToolCalls, functionTools, toolChoice } from '../../protocol/chat-tools.js';
 import { parseDataUrl } from '../../protocol/data-url.js';
 import type { ParamPolicy } from '../param-policy.js';
@@ -214,23 +220,8 @@ function mapGenerationConfig(body: Record<string, unknown>): Record<string, unkn
   if (max !== undefined) config.maxOutputTokens = max;
   const stop = stopSequences(body.stop);
   if (stop) config.stopSequences = stop;
-  const format = body.response_format as
-    | { type?: unknown; json_schema?: { schema?: unknown } }
-    | null
-    | undefined;
-  if (format?.type === 'json_object') {
-    config.responseMimeType = 'application/json';
-  } else if (format?.type === 'json_schema') {
-    if (typeof format.json_schema?.schema !== 'object' || format.json_schema.schema === null) {
-      throw invalidParam(
-        'response_format',
-        "'response_format.json_schema.schema' must be a JSON Schema object",
-      );
-    }
-    config.responseMimeType = 'application/json';
-    config.responseJsonSchema = format.json_schema.schema;
-  } else if (format !== undefined && format !== null && format.type !== 'text') {
-    throw invalidParam('response_format', "'response_format.type' must be text, json_object or json_schema");
-  }
+  const format = jsonResponseFormat(body.response_format);
+  if (format) config.responseMimeType = 'application/json';
+  if (format?.type === 'json_schema') config.responseJsonSchema = format.schema;
   return config;
 }
