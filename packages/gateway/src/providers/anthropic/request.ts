@@ -15,6 +15,7 @@ import {
   stopSequences,
 } from '../../protocol/chat-request.js';
 import { assistantToolCalls, functionTools, toolChoice } from '../../protocol/chat-tools.js';
+import { mapChatTurns } from '../../protocol/chat-turns.js';
 import { parseDataUrl } from '../../protocol/data-url.js';
 import type { ParamPolicy } from '../param-policy.js';
 import { ANTHROPIC_UNSUPPORTED } from './capabilities.js';
@@ -113,37 +114,16 @@ function mapMessages(
   input: ChatCompletionMessageParam[],
   policy: ParamPolicy,
 ): { system: string | undefined; messages: AnthropicMessage[] } {
-  const system: string[] = [];
-  const messages: AnthropicMessage[] = [];
-  let toolResults: AnthropicBlock[] | undefined;
-  input.forEach((message, i) => {
-    const param = `messages[${i}]`;
-    if (message.role !== 'tool') toolResults = undefined;
-    switch (message.role) {
-      case 'system':
-      case 'developer':
-        system.push(contentText(message.content, `${param}.content`));
-        return;
-      case 'user':
-        messages.push({ role: 'user', content: userContent(message.content, `${param}.content`, policy) });
-        return;
-      case 'assistant': {
-        const content = assistantContent(message, param);
-        if (content.length > 0) messages.push({ role: 'assistant', content });
-        return;
-      }
-      case 'tool':
-        if (!toolResults) {
-          toolResults = [];
-          messages.push({ role: 'user', content: toolResults });
-        }
-        toolResults.push(toolResult(message, param));
-        return;
-      default:
-        throw invalidParam(`${param}.role`, `role '${message.role}' is not supported; use tool messages`);
-    }
+  const { system, turns } = mapChatTurns<AnthropicMessage, AnthropicBlock>(input, {
+    user: (content, param) => ({ role: 'user', content: userContent(content, param, policy) }),
+    assistant: (message, param) => {
+      const content = assistantContent(message, param);
+      return content.length > 0 ? { role: 'assistant', content } : undefined;
+    },
+    toolResult,
+    toolTurn: (content) => ({ role: 'user', content }),
   });
-  return { system: system.length > 0 ? system.join('\n\n') : undefined, messages };
+  return { system: system.length > 0 ? system.join('\n\n') : undefined, messages: turns };
 }
 
 function userContent(content: unknown, param: string, policy: ParamPolicy): string | AnthropicBlock[] {

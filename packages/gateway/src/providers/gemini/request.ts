@@ -14,6 +14,7 @@ import {
   stopSequences,
 } from '../../protocol/chat-request.js';
 import { assistantToolCalls, functionTools, toolChoice } from '../../protocol/chat-tools.js';
+import { mapChatTurns } from '../../protocol/chat-turns.js';
 import { parseDataUrl } from '../../protocol/data-url.js';
 import type { ParamPolicy } from '../param-policy.js';
 import { GEMINI_UNSUPPORTED } from './capabilities.js';
@@ -62,53 +63,37 @@ export function toGeminiRequest(
   return request;
 }
 
+/**
+ * System/developer messages → `systemInstruction`; assistant → `model` turns; each run of tool messages →
+ * `functionResponse` parts in one user turn, named after the assistant tool call they answer (§B.3).
+ */
 function mapMessages(
   input: ChatCompletionMessageParam[],
   policy: ParamPolicy,
   signatures: ThoughtSignatures,
 ): { system: string[]; contents: GeminiContent[] } {
-  const system: string[] = [];
-  const contents: GeminiContent[] = [];
   const toolNames = new Map<string, string>();
-  let responses: GeminiContent | undefined;
-  input.forEach((message, i) => {
-    const param = `messages[${i}]`;
-    if (message.role !== 'tool') responses = undefined;
-    switch (message.role) {
-      case 'system':
-      case 'developer':
-        system.push(contentText(message.content, `${param}.content`));
-        return;
-      case 'user':
-        contents.push({ role: 'user', parts: userParts(message.content, `${param}.content`, policy) });
-        return;
-      case 'assistant': {
-        const parts = modelParts(message, param, toolNames, signatures);
-        if (parts.length > 0) contents.push({ role: 'model', parts });
-        return;
+  const { system, turns } = mapChatTurns<GeminiContent, GeminiPart>(input, {
+    user: (content, param) => ({ role: 'user', parts: userParts(content, param, policy) }),
+    assistant: (message, param) => {
+      const parts = modelParts(message, param, toolNames, signatures);
+      return parts.length > 0 ? { role: 'model', parts } : undefined;
+    },
+    toolResult: (message, param) => {
+      const name = toolNames.get(message.tool_call_id);
+      if (name === undefined) {
+        throw invalidParam(
+          `${param}.tool_call_id`,
+          `'${param}.tool_call_id' does not match a tool call of an earlier assistant message`,
+        );
       }
-      case 'tool': {
-        const name = toolNames.get(message.tool_call_id);
-        if (name === undefined) {
-          throw invalidParam(
-            `${param}.tool_call_id`,
-            `'${param}.tool_call_id' does not match a tool call of an earlier assistant message`,
-          );
-        }
-        if (!responses) {
-          responses = { role: 'user', parts: [] };
-          contents.push(responses);
-        }
-        responses.parts.push({
-          functionResponse: { name, response: { output: contentText(message.content, `${param}.content`) } },
-        });
-        return;
-      }
-      default:
-        throw invalidParam(`${param}.role`, `role '${message.role}' is not supported; use tool messages`);
-    }
+      return {
+        functionResponse: { name, response: { output: contentText(message.content, `${param}.content`) } },
+      };
+    },
+    toolTurn: (parts) => ({ role: 'user', parts }),
   });
-  return { system, contents };
+  return { system, contents: turns };
 }
 
 function userParts(content: unknown, param: string, policy: ParamPolicy): GeminiPart[] {
