@@ -43,3 +43,18 @@ export async function* decodeSse(body: AsyncIterable<Uint8Array>): AsyncGenerato
   parser.feed(`${decoder.decode()}\n\n`);
   yield* drain();
 }
+
+/**
+ * The JSON object carried in an event's `data` (each Anthropic and Gemini stream event holds one,
+ * shared/api/anthropic-gemini.md §A.5, §B.5).
+ * @returns undefined when `data` is not JSON or not a JSON object
+ */
+export function eventObject(data: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(data) as unknown;
+    if (typeof value === 'object' && value !== null) return value as Record<string, unknown>;
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}

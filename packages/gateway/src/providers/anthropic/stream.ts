@@ -5,6 +5,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { UpstreamError } from '../../http/errors.js';
 import { ChatChunkFactory } from '../../protocol/chat-chunks.js';
+import { eventObject } from '../../protocol/sse-decode.js';
 import type { ChatStreamOptions } from '../translated-chat.js';
 import { anthropicStreamError } from './errors.js';
 import { type AnthropicUsage, finishReason, openAIUsage } from './response.js';
@@ -32,7 +33,7 @@ export async function* anthropicChunks(
   const blocks = new Map<number, Block>();
   let toolCount = 0;
   for await (const event of events) {
-    const data = parse(event.data);
+    const data = eventObject(event.data) ?? unparseable(event.data);
     const type = typeof data.type === 'string' ? data.type : event.event;
     if (type === 'error') throw anthropicStreamError(event.data);
     if (type === 'ping') continue;
@@ -131,13 +132,7 @@ function mergeUsage(into: AnthropicUsage, from: AnthropicUsage | undefined): voi
   }
 }
 
-function parse(data: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(data) as unknown;
-    if (typeof value === 'object' && value !== null) return value as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
+function unparseable(data: string): never {
   throw protocolError(`unparseable event data: ${data.slice(0, 200)}`);
 }
 

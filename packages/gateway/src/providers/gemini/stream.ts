@@ -6,6 +6,7 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { UpstreamError } from '../../http/errors.js';
 import { ChatChunkFactory } from '../../protocol/chat-chunks.js';
 import { newId } from '../../protocol/ids.js';
+import { eventObject } from '../../protocol/sse-decode.js';
 import type { ChatStreamOptions } from '../translated-chat.js';
 import { type GeminiErrorObject, geminiError } from './errors.js';
 import {
@@ -48,7 +49,7 @@ export async function* geminiChunks(
   let usage: GeminiUsage | undefined;
   const candidates = new Map<number, CandidateState>();
   for await (const event of events) {
-    const response = parse(event.data);
+    const response = (eventObject(event.data) ?? unparseable(event.data)) as GeminiResponse;
     if (response.error) throw geminiError(response.error as GeminiErrorObject);
     chunks ??= new ChatChunkFactory(
       response.responseId ?? newId('chatcmpl-'),
@@ -91,13 +92,7 @@ export async function* geminiChunks(
   if (options.includeUsage) yield chunks.usage(openAIUsage(usage ?? {}));
 }
 
-function parse(data: string): GeminiResponse {
-  try {
-    const value = JSON.parse(data) as unknown;
-    if (typeof value === 'object' && value !== null) return value as GeminiResponse;
-  } catch {
-    // reported below
-  }
+function unparseable(data: string): never {
   throw protocolError(`unparseable event data: ${data.slice(0, 200)}`);
 }
 
