@@ -6,11 +6,11 @@
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GatewayError } from '../src/http/errors.js';
 import { EmbeddedConfigSchema } from '../src/providers/embedded/config.js';
 import { EmbeddedProvider } from '../src/providers/embedded/provider.js';
 import type { Endpoint, ProviderResponse } from '../src/providers/provider.js';
 import { MODELS_DIR } from './support/gateway-process.js';
+import { rejection } from './support/rejections.js';
 
 const STORIES = 'stories260K';
 const QWEN = 'stories260K-qwen2.5-chat-template';
@@ -68,15 +68,6 @@ async function chunks(endpoint: Endpoint, model: string, body: Record<string, un
   const out: Json[] = [];
   for await (const c of res.chunks) out.push(c);
   return out;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(GatewayError);
-  return err as GatewayError;
 }
 
 describe('discovery', () => {

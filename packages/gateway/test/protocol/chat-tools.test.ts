@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/http/errors.js';
 import { assistantToolCalls, functionTools, toolChoice } from '../../src/protocol/chat-tools.js';
-
-/** The 400 that `fn` throws. */
-function rejection(fn: () => unknown): GatewayError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error('expected a GatewayError');
-}
+import { thrownBy } from '../support/rejections.js';
 
 describe('functionTools (shared/api/openai.md §1.4)', () => {
   it('keeps name, string description, parameters as sent and boolean strict; nothing else', () => {
@@ -32,13 +21,11 @@ describe('functionTools (shared/api/openai.md §1.4)', () => {
   });
 
   it('names `tools` when it is not an array and `tools[i]` for an entry without a function name', () => {
-    expect(rejection(() => functionTools({})).param).toBe('tools');
-    expect(rejection(() => functionTools([{ type: 'function', function: { name: 'a' } }, {}])).param).toBe(
+    expect(thrownBy(() => functionTools({})).param).toBe('tools');
+    expect(thrownBy(() => functionTools([{ type: 'function', function: { name: 'a' } }, {}])).param).toBe(
       'tools[1]',
     );
-    expect(rejection(() => functionTools([{ type: 'custom', custom: { name: 'x' } }])).param).toBe(
-      'tools[0]',
-    );
+    expect(thrownBy(() => functionTools([{ type: 'custom', custom: { name: 'x' } }])).param).toBe('tools[0]');
   });
 });
 
@@ -60,7 +47,7 @@ describe('toolChoice (shared/api/openai.md §1.4)', () => {
 
   it('any other value is a 400 naming tool_choice', () => {
     for (const value of ['any', 'toString', 3, { type: 'function', function: {} }]) {
-      expect(rejection(() => toolChoice(value)).param).toBe('tool_choice');
+      expect(thrownBy(() => toolChoice(value)).param).toBe('tool_choice');
     }
   });
 });
@@ -90,7 +77,7 @@ describe('assistantToolCalls (shared/api/openai.md §1.2)', () => {
       role: 'assistant',
       tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{}' } }],
     };
-    expect(rejection(() => assistantToolCalls(noId as never, 'messages[2]')).param).toBe(
+    expect(thrownBy(() => assistantToolCalls(noId as never, 'messages[2]')).param).toBe(
       'messages[2].tool_calls[0]',
     );
     for (const args of ['[1]', '{not json', '"text"']) {
@@ -98,7 +85,7 @@ describe('assistantToolCalls (shared/api/openai.md §1.2)', () => {
         role: 'assistant' as const,
         tool_calls: [{ id: 'c', type: 'function' as const, function: { name: 'f', arguments: args } }],
       };
-      expect(rejection(() => assistantToolCalls(message, 'messages[2]')).param).toBe(
+      expect(thrownBy(() => assistantToolCalls(message, 'messages[2]')).param).toBe(
         'messages[2].tool_calls[0].function.arguments',
       );
     }

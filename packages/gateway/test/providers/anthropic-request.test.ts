@@ -1,52 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/http/errors.js';
-import { AnthropicConfigSchema } from '../../src/providers/anthropic/config.js';
-import { AnthropicProvider } from '../../src/providers/anthropic/provider.js';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
 import { providerRequest } from '../support/provider-request.js';
+import { rejection } from '../support/rejections.js';
+import { useAnthropicHarness } from '../support/translated-provider-harness.js';
 
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
-let fake: FakeUpstream;
-let provider: AnthropicProvider;
-
-function makeProvider(extra: Record<string, unknown> = {}): AnthropicProvider {
-  return new AnthropicProvider(
-    'claude',
-    AnthropicConfigSchema.parse({
-      type: 'anthropic',
-      base_url: `${fake.url}/v1`,
-      api_key: 'sk-ant-test',
-      ...extra,
-    }),
-  );
-}
-
-beforeAll(async () => {
-  fake = await startFakeUpstream({ 'POST /v1/messages': { fixture: 'anthropic/text.json' } });
-  provider = makeProvider();
-});
-afterAll(async () => {
-  await provider.close();
-  await fake.close();
-});
-beforeEach(() => {
-  fake.requests.length = 0;
-});
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
-}
+const h = useAnthropicHarness();
 
 describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () => {
   it('hoists system messages, maps images, tool calls, tool results, tools and sampling fields exactly', async () => {
-    await provider.handle(
+    await h.provider.handle(
       providerRequest(
         'chat.completions',
         {
@@ -121,8 +85,8 @@ describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () 
         'claude-sonnet-4-5',
       ),
     );
-    expect(fake.requests).toHaveLength(1);
-    const sent = fake.requests[0]!;
+    expect(h.fake.requests).toHaveLength(1);
+    const sent = h.fake.requests[0]!;
     expect(sent.url).toBe('/v1/messages');
     expect(sent.headers['x-api-key']).toBe('sk-ant-test');
     expect(sent.headers['anthropic-version']).toBe('2023-06-01');
@@ -194,8 +158,8 @@ describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () 
       ],
     ];
     for (const [choice, expected] of cases) {
-      fake.requests.length = 0;
-      await provider.handle(
+      h.fake.requests.length = 0;
+      await h.provider.handle(
         providerRequest('chat.completions', {
           messages: [{ role: 'user', content: 'hi' }],
           max_tokens: 5,
@@ -203,10 +167,10 @@ describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () 
           tools: [{ type: 'function', function: { name: 'lookup_city' } }],
         }),
       );
-      expect((fake.requests[0]!.json as { tool_choice: unknown }).tool_choice).toEqual(expected);
+      expect((h.fake.requests[0]!.json as { tool_choice: unknown }).tool_choice).toEqual(expected);
     }
-    fake.requests.length = 0;
-    await provider.handle(
+    h.fake.requests.length = 0;
+    await h.provider.handle(
       providerRequest('chat.completions', {
         messages: [{ role: 'user', content: 'hi' }],
         max_tokens: 5,
@@ -214,21 +178,21 @@ describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () 
         tools: [{ type: 'function', function: { name: 'lookup_city' } }],
       }),
     );
-    expect((fake.requests[0]!.json as { tool_choice: unknown }).tool_choice).toEqual({
+    expect((h.fake.requests[0]!.json as { tool_choice: unknown }).tool_choice).toEqual({
       type: 'auto',
       disable_parallel_tool_use: true,
     });
   });
 
   it('sends only what the client sent, plus the model default_max_tokens when max_tokens is absent', async () => {
-    await provider.handle(
+    await h.provider.handle(
       providerRequest(
         'chat.completions',
         { messages: [{ role: 'user', content: 'hi' }] },
         { default_max_tokens: 777 },
       ),
     );
-    expect(fake.requests[0]!.json).toEqual({
+    expect(h.fake.requests[0]!.json).toEqual({
       model: 'upstream-model',
       max_tokens: 777,
       messages: [{ role: 'user', content: 'hi' }],
@@ -236,7 +200,7 @@ describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () 
   });
 
   it('falls back to the provider-level default_max_tokens, and the model value wins over it', async () => {
-    const withDefault = makeProvider({ default_max_tokens: 1024 });
+    const withDefault = h.makeProvider({ default_max_tokens: 1024 });
     try {
       await withDefault.handle(
         providerRequest('chat.completions', { messages: [{ role: 'user', content: 'hi' }] }),
@@ -258,22 +222,22 @@ describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () 
     } finally {
       await withDefault.close();
     }
-    expect(fake.requests.map((r) => (r.json as { max_tokens: number }).max_tokens)).toEqual([1024, 64, 9]);
+    expect(h.fake.requests.map((r) => (r.json as { max_tokens: number }).max_tokens)).toEqual([1024, 64, 9]);
   });
 
   it('answers 400 naming max_tokens when neither the client nor config gives one, without calling upstream', async () => {
     const error = await rejection(
-      provider.handle(providerRequest('chat.completions', { messages: [{ role: 'user', content: 'hi' }] })),
+      h.provider.handle(providerRequest('chat.completions', { messages: [{ role: 'user', content: 'hi' }] })),
     );
     expect(error.status).toBe(400);
     expect(error.param).toBe('max_tokens');
     expect(error.message).toContain('default_max_tokens');
-    expect(fake.requests).toHaveLength(0);
+    expect(h.fake.requests).toHaveLength(0);
   });
 
   it('answers 400 naming temperature outside 0..1', async () => {
     const error = await rejection(
-      provider.handle(
+      h.provider.handle(
         providerRequest('chat.completions', {
           messages: [{ role: 'user', content: 'hi' }],
           max_tokens: 5,
@@ -283,7 +247,7 @@ describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () 
     );
     expect(error.status).toBe(400);
     expect(error.param).toBe('temperature');
-    expect(fake.requests).toHaveLength(0);
+    expect(h.fake.requests).toHaveLength(0);
   });
 
   it('rejects parameters Anthropic cannot honour with 400 naming them (issue #3 §5)', async () => {
@@ -321,17 +285,17 @@ describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () 
     ];
     for (const [extra, param] of cases) {
       const error = await rejection(
-        provider.handle(providerRequest('chat.completions', { ...base, ...extra })),
+        h.provider.handle(providerRequest('chat.completions', { ...base, ...extra })),
       );
       expect(error.status, param).toBe(400);
       expect(error.param).toBe(param);
       expect(error.code).toBe('unsupported_parameter');
     }
-    expect(fake.requests).toHaveLength(0);
+    expect(h.fake.requests).toHaveLength(0);
   });
 
   it('drops unsupported parameters when drop_unsupported_params is set, and reports them in a header', async () => {
-    const response = await provider.handle(
+    const response = await h.provider.handle(
       providerRequest(
         'chat.completions',
         {
@@ -345,12 +309,12 @@ describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () 
       ),
     );
     expect(response.headers?.['x-switchyard-dropped-params']).toBe('seed, logprobs, response_format');
-    expect(fake.requests[0]!.json).toEqual({
+    expect(h.fake.requests[0]!.json).toEqual({
       model: 'upstream-model',
       max_tokens: 5,
       messages: [{ role: 'user', content: 'hi' }],
     });
-    const providerDrop = makeProvider({ drop_unsupported_params: true });
+    const providerDrop = h.makeProvider({ drop_unsupported_params: true });
     try {
       const dropped = await providerDrop.handle(
         providerRequest('chat.completions', {
@@ -367,7 +331,7 @@ describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () 
 
   it('answers 400 naming the field for malformed tool-call arguments and unknown roles', async () => {
     const bad = await rejection(
-      provider.handle(
+      h.provider.handle(
         providerRequest('chat.completions', {
           max_tokens: 5,
           messages: [
@@ -381,7 +345,7 @@ describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () 
     );
     expect(bad.param).toBe('messages[0].tool_calls[0].function.arguments');
     const role = await rejection(
-      provider.handle(
+      h.provider.handle(
         providerRequest('chat.completions', {
           max_tokens: 5,
           messages: [{ role: 'function', name: 'f', content: 'x' }],

@@ -1,53 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/http/errors.js';
-import { GeminiConfigSchema } from '../../src/providers/gemini/config.js';
-import { GeminiProvider } from '../../src/providers/gemini/provider.js';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
 import { jsonBody, providerRequest } from '../support/provider-request.js';
+import { rejection } from '../support/rejections.js';
+import { useGeminiHarness } from '../support/translated-provider-harness.js';
 
-const GENERATE = 'POST /v1beta/models/gemini-2.5-flash:generateContent';
-
-let fake: FakeUpstream;
-let provider: GeminiProvider;
-
-function makeProvider(extra: Record<string, unknown> = {}): GeminiProvider {
-  return new GeminiProvider(
-    'google',
-    GeminiConfigSchema.parse({
-      type: 'gemini',
-      base_url: `${fake.url}/v1beta`,
-      api_key: 'AIza-test',
-      ...extra,
-    }),
-  );
-}
-
-beforeAll(async () => {
-  fake = await startFakeUpstream({ [GENERATE]: { fixture: 'gemini/text.json' } });
-  provider = makeProvider();
-});
-afterAll(async () => {
-  await provider.close();
-  await fake.close();
-});
-beforeEach(() => {
-  fake.requests.length = 0;
-  fake.route(GENERATE, { fixture: 'gemini/text.json' });
-});
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
-}
+const h = useGeminiHarness();
 
 describe('gemini embeddings (embedContent / batchEmbedContents)', () => {
   it('one input → embedContent with outputDimensionality; float vectors', async () => {
-    fake.route('POST /v1beta/models/gemini-embedding-001:embedContent', { fixture: 'gemini/embed.json' });
-    const response = await provider.handle(
+    h.fake.route('POST /v1beta/models/gemini-embedding-001:embedContent', { fixture: 'gemini/embed.json' });
+    const response = await h.provider.handle(
       providerRequest(
         'embeddings',
         { model: 'emb', input: 'hello', dimensions: 3 },
@@ -55,7 +16,7 @@ describe('gemini embeddings (embedContent / batchEmbedContents)', () => {
         'models/gemini-embedding-001',
       ),
     );
-    expect(fake.requests[0]!.json).toEqual({
+    expect(h.fake.requests[0]!.json).toEqual({
       content: { parts: [{ text: 'hello' }] },
       outputDimensionality: 3,
     });
@@ -68,10 +29,10 @@ describe('gemini embeddings (embedContent / batchEmbedContents)', () => {
   });
 
   it('an array → batchEmbedContents; base64 is little-endian float32', async () => {
-    fake.route('POST /v1beta/models/gemini-embedding-001:batchEmbedContents', {
+    h.fake.route('POST /v1beta/models/gemini-embedding-001:batchEmbedContents', {
       fixture: 'gemini/batch-embed.json',
     });
-    const response = await provider.handle(
+    const response = await h.provider.handle(
       providerRequest(
         'embeddings',
         { input: ['a', 'b'], encoding_format: 'base64' },
@@ -79,7 +40,7 @@ describe('gemini embeddings (embedContent / batchEmbedContents)', () => {
         'gemini-embedding-001',
       ),
     );
-    expect(fake.requests[0]!.json).toEqual({
+    expect(h.fake.requests[0]!.json).toEqual({
       requests: [
         { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'a' }] } },
         { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'b' }] } },
@@ -95,7 +56,7 @@ describe('gemini embeddings (embedContent / batchEmbedContents)', () => {
 
   it('token-array input → 400 naming input', async () => {
     const error = await rejection(
-      provider.handle(
+      h.provider.handle(
         providerRequest(
           'embeddings',
           { input: [[1, 2, 3]] },
@@ -110,7 +71,7 @@ describe('gemini embeddings (embedContent / batchEmbedContents)', () => {
 
 describe('gemini discovery', () => {
   it('lists models from GET /models with capabilities and context length, following nextPageToken', async () => {
-    fake.route('GET /v1beta/models', (req) =>
+    h.fake.route('GET /v1beta/models', (req) =>
       req.url.includes('pageToken=')
         ? {
             json: {
@@ -141,16 +102,16 @@ describe('gemini discovery', () => {
             },
           },
     );
-    const models = await provider.listModels(new AbortController().signal);
+    const models = await h.provider.listModels(new AbortController().signal);
     expect(models).toEqual([
       { id: 'gemini-2.5-flash', capabilities: ['chat', 'completion'], maxModelLen: 1048576 },
       { id: 'gemini-embedding-001', capabilities: ['embedding'], maxModelLen: 2048 },
       { id: 'gemini-2.5-pro', capabilities: ['chat', 'completion'], maxModelLen: 1048576 },
     ]);
-    expect(fake.requests.map((r) => r.url)).toEqual([
+    expect(h.fake.requests.map((r) => r.url)).toEqual([
       '/v1beta/models?pageSize=1000',
       '/v1beta/models?pageSize=1000&pageToken=P2',
     ]);
-    expect(fake.requests[0]!.headers['x-goog-api-key']).toBe('AIza-test');
+    expect(h.fake.requests[0]!.headers['x-goog-api-key']).toBe('AIza-test');
   });
 });

@@ -1,55 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/http/errors.js';
-import { GeminiConfigSchema } from '../../src/providers/gemini/config.js';
-import { GeminiProvider } from '../../src/providers/gemini/provider.js';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
 import { jsonBody, providerRequest } from '../support/provider-request.js';
+import { rejection } from '../support/rejections.js';
+import { GEMINI_GENERATE, useGeminiHarness } from '../support/translated-provider-harness.js';
 
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
-const GENERATE = 'POST /v1beta/models/gemini-2.5-flash:generateContent';
 
-let fake: FakeUpstream;
-let provider: GeminiProvider;
-
-function makeProvider(extra: Record<string, unknown> = {}): GeminiProvider {
-  return new GeminiProvider(
-    'google',
-    GeminiConfigSchema.parse({
-      type: 'gemini',
-      base_url: `${fake.url}/v1beta`,
-      api_key: 'AIza-test',
-      ...extra,
-    }),
-  );
-}
-
-beforeAll(async () => {
-  fake = await startFakeUpstream({ [GENERATE]: { fixture: 'gemini/text.json' } });
-  provider = makeProvider();
-});
-afterAll(async () => {
-  await provider.close();
-  await fake.close();
-});
-beforeEach(() => {
-  fake.requests.length = 0;
-  fake.route(GENERATE, { fixture: 'gemini/text.json' });
-});
+const h = useGeminiHarness();
 
 const chat = (body: Record<string, unknown>, options = {}) =>
-  provider.handle(
+  h.provider.handle(
     providerRequest('chat.completions', { model: 'flash', ...body }, options, 'gemini-2.5-flash'),
   );
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
-}
 
 describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => {
   it('maps system, roles, parts, function calls/responses by name, tools and generationConfig exactly', async () => {
@@ -106,8 +68,8 @@ describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => 
       ],
       tool_choice: { type: 'function', function: { name: 'lookup_city' } },
     });
-    expect(fake.requests).toHaveLength(1);
-    const sent = fake.requests[0]!;
+    expect(h.fake.requests).toHaveLength(1);
+    const sent = h.fake.requests[0]!;
     expect(sent.url).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(sent.headers['x-goog-api-key']).toBe('AIza-test');
     expect(sent.headers.authorization).toBeUndefined();
@@ -165,7 +127,7 @@ describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => 
 
   it('sends nothing the client did not send (no generationConfig at all for a bare request)', async () => {
     await chat({ messages: [{ role: 'user', content: 'hi' }] });
-    expect(fake.requests[0]!.json).toEqual({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+    expect(h.fake.requests[0]!.json).toEqual({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
   });
 
   it('maps tool_choice strings and json_object', async () => {
@@ -174,13 +136,13 @@ describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => 
       ['none', 'NONE'],
       ['required', 'ANY'],
     ] as const) {
-      fake.requests.length = 0;
+      h.fake.requests.length = 0;
       await chat({
         messages: [{ role: 'user', content: 'hi' }],
         tool_choice: choice,
         response_format: { type: 'json_object' },
       });
-      expect(fake.requests[0]!.json).toMatchObject({
+      expect(h.fake.requests[0]!.json).toMatchObject({
         toolConfig: { functionCallingConfig: { mode } },
         generationConfig: { responseMimeType: 'application/json' },
       });
@@ -212,13 +174,13 @@ describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => 
       expect(error.status, param).toBe(400);
       expect(error.param).toBe(param);
     }
-    expect(fake.requests).toHaveLength(0);
+    expect(h.fake.requests).toHaveLength(0);
     const response = await chat(
       { ...base, logprobs: true, tools: [{ type: 'function', function: { name: 'f', strict: true } }] },
       { drop_unsupported_params: true },
     );
     expect(response.headers?.['x-switchyard-dropped-params']).toBe('logprobs, tools[0].function.strict');
-    expect(fake.requests[0]!.json).toEqual({
+    expect(h.fake.requests[0]!.json).toEqual({
       contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
       tools: [{ functionDeclarations: [{ name: 'f' }] }],
     });
@@ -262,7 +224,7 @@ describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => 
   });
 
   it('a blocked prompt gives finish_reason content_filter', async () => {
-    fake.route(GENERATE, { fixture: 'gemini/prompt-blocked.json' });
+    h.fake.route(GEMINI_GENERATE, { fixture: 'gemini/prompt-blocked.json' });
     const body = jsonBody(await chat({ messages: [{ role: 'user', content: 'hi' }] }));
     expect(body.choices).toEqual([
       {
@@ -275,7 +237,7 @@ describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => 
   });
 
   it('re-attaches the thoughtSignature of a function call on the next turn (§B.7)', async () => {
-    fake.route(GENERATE, {
+    h.fake.route(GEMINI_GENERATE, {
       json: {
         candidates: [
           {
@@ -308,7 +270,7 @@ describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => 
     const call = choice.message.tool_calls[0]!;
     expect(call.id).toMatch(/^call_/);
     expect(call.function.arguments).toBe('{"city":"Oslo"}');
-    fake.route(GENERATE, { fixture: 'gemini/text.json' });
+    h.fake.route(GEMINI_GENERATE, { fixture: 'gemini/text.json' });
     await chat({
       messages: [
         { role: 'user', content: 'Oslo?' },
@@ -316,7 +278,7 @@ describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => 
         { role: 'tool', tool_call_id: call.id, content: '14°C' },
       ],
     });
-    expect((fake.requests[1]!.json as { contents: unknown[] }).contents[1]).toEqual({
+    expect((h.fake.requests[1]!.json as { contents: unknown[] }).contents[1]).toEqual({
       role: 'model',
       parts: [{ functionCall: { name: 'lookup_city', args: { city: 'Oslo' } }, thoughtSignature: 'SIG-1' }],
     });
@@ -329,7 +291,7 @@ describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => 
       ['gemini/error-not-found.json', 404, 404, 'NOT_FOUND'],
     ];
     for (const [fixture, upstream, status, type] of cases) {
-      fake.route(GENERATE, { fixture, status: upstream, headers: { 'retry-after': '3' } });
+      h.fake.route(GEMINI_GENERATE, { fixture, status: upstream, headers: { 'retry-after': '3' } });
       const error = await rejection(chat({ messages: [{ role: 'user', content: 'hi' }] }));
       expect(error.status).toBe(status);
       expect(error.toBody().error).toMatchObject({ type, param: null });

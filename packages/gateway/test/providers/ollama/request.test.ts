@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../src/http/errors.js';
 import { chatRequest, embedRequest, generateRequest } from '../../../src/providers/ollama/request.js';
+import { thrownBy } from '../../support/rejections.js';
 
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==';
 
 function chat(body: Record<string, unknown>, defaults?: Record<string, unknown>, stream = false) {
   return chatRequest({ body, model: 'llama3.2', stream, defaults });
-}
-
-function rejection(fn: () => unknown): GatewayError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof GatewayError) return err;
-    throw err;
-  }
-  throw new Error('expected a GatewayError');
 }
 
 const USER = [{ role: 'user', content: 'hi' }];
@@ -65,7 +55,7 @@ describe('chatRequest', () => {
   });
 
   it('rejects a stop value that is neither a string nor an array of strings, naming stop', () => {
-    const err = rejection(() => chat({ messages: USER, stop: 3 }));
+    const err = thrownBy(() => chat({ messages: USER, stop: 3 }));
     expect([err.status, err.param]).toEqual([400, 'stop']);
   });
 
@@ -102,7 +92,7 @@ describe('chatRequest', () => {
     expect(chat({ messages: USER, reasoning_effort: 'xhigh' }).think).toBe('max');
     expect(chat({ messages: USER, reasoning: { effort: 'medium' } }).think).toBe('medium');
     expect(chat({ messages: USER, reasoning_effort: 'high', think: true }).think).toBe(true);
-    expect(rejection(() => chat({ messages: USER, reasoning_effort: 'extreme' })).param).toBe(
+    expect(thrownBy(() => chat({ messages: USER, reasoning_effort: 'extreme' })).param).toBe(
       'reasoning_effort',
     );
   });
@@ -117,7 +107,7 @@ describe('chatRequest', () => {
       }).format,
     ).toEqual(schema);
     expect('format' in chat({ messages: USER, response_format: { type: 'text' } })).toBe(false);
-    expect(rejection(() => chat({ messages: USER, response_format: { type: 'yaml' } })).param).toBe(
+    expect(thrownBy(() => chat({ messages: USER, response_format: { type: 'yaml' } })).param).toBe(
       'response_format',
     );
   });
@@ -144,7 +134,7 @@ describe('chatRequest', () => {
   });
 
   it('rejects http image URLs and file parts with a 400 naming the part', () => {
-    const http = rejection(() =>
+    const http = thrownBy(() =>
       chat({
         messages: [
           { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x.test/a.png' } }] },
@@ -153,7 +143,7 @@ describe('chatRequest', () => {
     );
     expect([http.status, http.param]).toEqual([400, 'messages[0].content[0].image_url.url']);
     expect(http.message).toMatch(/base64 data URL/);
-    const file = rejection(() =>
+    const file = thrownBy(() =>
       chat({ messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: 'f' } }] }] }),
     );
     expect(file.param).toBe('messages[0].content[0].type');
@@ -174,7 +164,7 @@ describe('chatRequest', () => {
     expect(chat({ messages: USER, tools }).tools).toEqual(tools);
     expect('tools' in chat({ messages: USER, tools, tool_choice: 'none' })).toBe(false);
     expect(
-      rejection(() => chat({ messages: USER, tools: [{ type: 'custom', custom: { name: 'x' } }] })).param,
+      thrownBy(() => chat({ messages: USER, tools: [{ type: 'custom', custom: { name: 'x' } }] })).param,
     ).toBe('tools[0]');
   });
 
@@ -216,7 +206,7 @@ describe('chatRequest', () => {
   });
 
   it('rejects tool-call arguments that are not a JSON object, naming the exact path', () => {
-    const err = rejection(() =>
+    const err = thrownBy(() =>
       chat({
         messages: [
           {
@@ -230,8 +220,8 @@ describe('chatRequest', () => {
   });
 
   it('rejects empty messages and unknown roles', () => {
-    expect(rejection(() => chat({ messages: [] })).param).toBe('messages');
-    expect(rejection(() => chat({ messages: [{ role: 'robot', content: 'x' }] })).param).toBe(
+    expect(thrownBy(() => chat({ messages: [] })).param).toBe('messages');
+    expect(thrownBy(() => chat({ messages: [{ role: 'robot', content: 'x' }] })).param).toBe(
       'messages[0].role',
     );
   });
@@ -269,13 +259,13 @@ describe('generateRequest', () => {
 
   it('accepts a one-prompt array and rejects batches and token ids, naming prompt', () => {
     expect(gen({ prompt: ['only'] }).prompt).toBe('only');
-    expect(rejection(() => gen({ prompt: ['a', 'b'] })).param).toBe('prompt');
-    expect(rejection(() => gen({ prompt: [1, 2, 3] })).param).toBe('prompt');
+    expect(thrownBy(() => gen({ prompt: ['a', 'b'] })).param).toBe('prompt');
+    expect(thrownBy(() => gen({ prompt: [1, 2, 3] })).param).toBe('prompt');
   });
 
   it('maps legacy logprobs: N to logprobs: true, top_logprobs: N', () => {
     expect(gen({ prompt: 'x', logprobs: 2 })).toMatchObject({ logprobs: true, top_logprobs: 2 });
-    expect(rejection(() => gen({ prompt: 'x', logprobs: 50 })).param).toBe('logprobs');
+    expect(thrownBy(() => gen({ prompt: 'x', logprobs: 50 })).param).toBe('logprobs');
   });
 });
 
@@ -303,8 +293,8 @@ describe('embedRequest', () => {
   });
 
   it('rejects empty input, token ids and unknown encodings', () => {
-    expect(rejection(() => embed({ input: '' })).param).toBe('input');
-    expect(rejection(() => embed({ input: [[1, 2]] })).param).toBe('input');
-    expect(rejection(() => embed({ input: 'x', encoding_format: 'int8' })).param).toBe('encoding_format');
+    expect(thrownBy(() => embed({ input: '' })).param).toBe('input');
+    expect(thrownBy(() => embed({ input: [[1, 2]] })).param).toBe('input');
+    expect(thrownBy(() => embed({ input: 'x', encoding_format: 'int8' })).param).toBe('encoding_format');
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * Shared setup of provider unit tests: a fake upstream (fake-upstream.ts) and a provider pointing at it,
+ * started before a test file's tests and closed after them.
+ */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { Provider } from '../../src/providers/provider.js';
+import { type FakeRoute, type FakeUpstream, startFakeUpstream } from './fake-upstream.js';
+
+/** The fake upstream and provider of one test file; `fake` and `provider` are set by `beforeAll`. */
+export interface ProviderHarness<P extends Provider> {
+  fake: FakeUpstream;
+  provider: P;
+  /** A further provider on the same fake upstream, with extra config fields; the caller closes it. */
+  makeProvider(extra?: Record<string, unknown>): P;
+}
+
+/**
+ * Registers the calling test file's hooks: `beforeAll` starts the fake upstream and the provider,
+ * `beforeEach` forgets the recorded requests and puts `routes` back (a test may have replaced them),
+ * `afterAll` closes both.
+ * @param create makes a provider for the fake upstream's URL (`http://127.0.0.1:PORT`) with extra config
+ * @param routes the fake upstream's routes at the start of every test, keyed `METHOD /path`
+ */
+export function useProviderHarness<P extends Provider>(
+  create: (fakeUrl: string, extra: Record<string, unknown>) => P,
+  routes: Record<string, FakeRoute> = {},
+): ProviderHarness<P> {
+  const h = {
+    makeProvider: (extra: Record<string, unknown> = {}) => create(h.fake.url, extra),
+  } as ProviderHarness<P>;
+  beforeAll(async () => {
+    h.fake = await startFakeUpstream(routes);
+    h.provider = h.makeProvider();
+  });
+  beforeEach(() => {
+    h.fake.requests.length = 0;
+    for (const [key, route] of Object.entries(routes)) h.fake.route(key, route);
+  });
+  afterAll(async () => {
+    await h.provider.close();
+    await h.fake.close();
+  });
+  return h;
+}
+
