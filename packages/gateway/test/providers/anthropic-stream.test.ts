@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GatewayError, UpstreamError } from '../../src/http/errors.js';
 import { AnthropicConfigSchema } from '../../src/providers/anthropic/config.js';
 import { AnthropicProvider } from '../../src/providers/anthropic/provider.js';
-import { type FakeRoute, type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
-import { drainChunks, providerRequest } from '../support/provider-request.js';
+import { replayWholeAndByteByByte } from '../support/provider-harness.js';
+import { chunkDeltas, drainChunks, providerRequest } from '../support/provider-request.js';
+import { ANTHROPIC_MESSAGES, useAnthropicHarness } from '../support/translated-provider-harness.js';
 
-let fake: FakeUpstream;
-let provider: AnthropicProvider;
-
-beforeAll(async () => {
-  fake = await startFakeUpstream();
-  provider = new AnthropicProvider(
-    'claude',
-    AnthropicConfigSchema.parse({ type: 'anthropic', base_url: `${fake.url}/v1`, api_key: 'k' }),
-  );
-});
-afterAll(async () => {
-  await provider.close();
-  await fake.close();
-});
+const h = useAnthropicHarness();
 
 const streamBody = (includeUsage = true) => ({
   model: 'claude',
@@ -30,32 +18,18 @@ const streamBody = (includeUsage = true) => ({
 
 /** Streams `fixture` through the provider, whole and one byte at a time; both must give the same chunks. */
 async function replay(fixture: string, includeUsage = true) {
-  const results = [];
-  for (const byteByByte of [false, true]) {
-    fake.route('POST /v1/messages', { fixture, byteByByte } satisfies FakeRoute);
-    results.push(
-      await drainChunks(await provider.handle(providerRequest('chat.completions', streamBody(includeUsage)))),
-    );
-  }
-  expect(results[1]).toEqual(results[0]);
-  return results[0]!;
-}
-
-/** The choice deltas and finish reasons of the chunks, without ids and timestamps. */
-function deltas(chunks: Record<string, unknown>[]) {
-  return chunks.map((c) => {
-    const choices = c.choices as { delta: unknown; finish_reason: unknown }[];
-    return choices.length === 0
-      ? { usage: c.usage }
-      : { delta: choices[0]!.delta, finish: choices[0]!.finish_reason };
-  });
+  const [whole, byteByByte] = await replayWholeAndByteByByte(h.fake, ANTHROPIC_MESSAGES, fixture, () =>
+    h.provider.handle(providerRequest('chat.completions', streamBody(includeUsage))),
+  );
+  expect(byteByByte).toEqual(whole);
+  return whole;
 }
 
 describe('anthropic stream translation (shared/api/anthropic-gemini.md §A.5)', () => {
   it('text: role chunk, content deltas, finish chunk, usage chunk; multi-byte characters survive byte-by-byte delivery', async () => {
     const { chunks, error } = await replay('anthropic/text.sse');
     expect(error).toBeUndefined();
-    expect(deltas(chunks)).toEqual([
+    expect(chunkDeltas(chunks)).toEqual([
       { delta: { role: 'assistant', content: '' }, finish: null },
       { delta: { content: 'It is 14°C' }, finish: null },
       { delta: { content: ' in Oslo.' }, finish: null },
@@ -84,7 +58,7 @@ describe('anthropic stream translation (shared/api/anthropic-gemini.md §A.5)', 
   it('two parallel tool calls: fragments keyed by a tool-only index, ids and names on the first fragment', async () => {
     const { chunks, error } = await replay('anthropic/parallel-tools.sse');
     expect(error).toBeUndefined();
-    expect(deltas(chunks)).toEqual([
+    expect(chunkDeltas(chunks)).toEqual([
       { delta: { role: 'assistant', content: '' }, finish: null },
       { delta: { content: 'Checking both.' }, finish: null },
       {
@@ -122,7 +96,7 @@ describe('anthropic stream translation (shared/api/anthropic-gemini.md §A.5)', 
   it('a tool call whose only argument delta is empty gets "{}" and the stream goes on to the finish', async () => {
     const { chunks, error } = await replay('anthropic/tool-empty-args.sse');
     expect(error).toBeUndefined();
-    expect(deltas(chunks)).toEqual([
+    expect(chunkDeltas(chunks)).toEqual([
       { delta: { role: 'assistant', content: '' }, finish: null },
       {
         delta: {
@@ -152,7 +126,7 @@ describe('anthropic stream translation (shared/api/anthropic-gemini.md §A.5)', 
 
   it('usage: input and cache counts from message_start, cumulative output from message_delta (nulls ignored); max_tokens → length', async () => {
     const { chunks } = await replay('anthropic/usage-cache.sse');
-    expect(deltas(chunks).slice(-2)).toEqual([
+    expect(chunkDeltas(chunks).slice(-2)).toEqual([
       { delta: {}, finish: 'length' },
       {
         usage: {
@@ -167,7 +141,7 @@ describe('anthropic stream translation (shared/api/anthropic-gemini.md §A.5)', 
 
   it('thinking: thinking_delta → reasoning_content, signature ignored', async () => {
     const { chunks } = await replay('anthropic/thinking.sse', false);
-    expect(deltas(chunks)).toEqual([
+    expect(chunkDeltas(chunks)).toEqual([
       { delta: { role: 'assistant', content: '' }, finish: null },
       { delta: { reasoning_content: 'The user wants 2+2. ' }, finish: null },
       { delta: { reasoning_content: 'That is 4.' }, finish: null },
@@ -178,7 +152,7 @@ describe('anthropic stream translation (shared/api/anthropic-gemini.md §A.5)', 
 
   it('an error event mid-stream is thrown by the iterator after the chunks before it, as 503 overloaded_error', async () => {
     const { chunks, error } = await replay('anthropic/error-mid-stream.sse');
-    expect(deltas(chunks)).toEqual([
+    expect(chunkDeltas(chunks)).toEqual([
       { delta: { role: 'assistant', content: '' }, finish: null },
       { delta: { content: 'It is' }, finish: null },
     ]);
@@ -187,20 +161,20 @@ describe('anthropic stream translation (shared/api/anthropic-gemini.md §A.5)', 
   });
 
   it('an error event before any message rejects handle() itself, so the client gets a real status', async () => {
-    fake.route('POST /v1/messages', { fixture: 'anthropic/error-first-event.sse' });
-    const error = await provider
+    h.fake.route(ANTHROPIC_MESSAGES, { fixture: 'anthropic/error-first-event.sse' });
+    const error = await h.provider
       .handle(providerRequest('chat.completions', streamBody()))
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 503, type: 'overloaded_error', retryable: true });
   });
 
   it('a stream cut before message_stop is an error, not a silent end', async () => {
-    fake.route('POST /v1/messages', {
+    h.fake.route(ANTHROPIC_MESSAGES, {
       text: 'event: message_start\ndata: {"type":"message_start","message":{"id":"m","usage":{"input_tokens":1}}}\n\n',
       headers: { 'content-type': 'text/event-stream' },
     });
     const { error } = await drainChunks(
-      await provider.handle(providerRequest('chat.completions', streamBody())),
+      await h.provider.handle(providerRequest('chat.completions', streamBody())),
     );
     expect(error).toMatchObject({ status: 502, failure: 'protocol' });
   });
@@ -208,18 +182,18 @@ describe('anthropic stream translation (shared/api/anthropic-gemini.md §A.5)', 
 
 describe('anthropic stream cancellation', () => {
   it('a client abort mid-stream closes the upstream response', async () => {
-    fake.route('POST /v1/messages', { fixture: 'anthropic/text.sse', lineDelayMs: 200 });
+    h.fake.route(ANTHROPIC_MESSAGES, { fixture: 'anthropic/text.sse', lineDelayMs: 200 });
     const controller = new AbortController();
-    const response = await provider.handle(
+    const response = await h.provider.handle(
       providerRequest('chat.completions', streamBody(), {}, 'upstream-model', controller.signal),
     );
     if (response.kind !== 'chunks') throw new Error('expected chunks');
     const iterator = response.chunks[Symbol.asyncIterator]();
     expect((await iterator.next()).done).toBe(false);
-    expect(fake.openResponses()).toBe(1);
+    expect(h.fake.openResponses()).toBe(1);
     controller.abort();
     await expect(iterator.next()).rejects.toThrow();
-    await expect.poll(() => fake.openResponses(), { timeout: 5_000 }).toBe(0);
+    await expect.poll(() => h.fake.openResponses(), { timeout: 5_000 }).toBe(0);
   });
 });
 
@@ -231,9 +205,9 @@ describe('anthropic errors before the stream (shared/api/anthropic-gemini.md §A
   ];
   for (const [fixture, upstreamStatus, status, type] of cases) {
     it(`${upstreamStatus} ${type} → ${status} with the OpenAI envelope`, async () => {
-      fake.route('POST /v1/messages', { fixture, status: upstreamStatus, headers: { 'retry-after': '7' } });
+      h.fake.route(ANTHROPIC_MESSAGES, { fixture, status: upstreamStatus, headers: { 'retry-after': '7' } });
       for (const stream of [false, true]) {
-        const error = await provider
+        const error = await h.provider
           .handle(providerRequest('chat.completions', { ...streamBody(), stream }))
           .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(GatewayError);

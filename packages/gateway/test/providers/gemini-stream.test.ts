@@ -1,26 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../src/http/errors.js';
-import { GeminiConfigSchema } from '../../src/providers/gemini/config.js';
-import { GeminiProvider } from '../../src/providers/gemini/provider.js';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
-import { drainChunks, providerRequest } from '../support/provider-request.js';
+import { type DrainedChunks, replayWholeAndByteByByte } from '../support/provider-harness.js';
+import { chunkDeltas, drainChunks, providerRequest } from '../support/provider-request.js';
+import { useGeminiHarness } from '../support/translated-provider-harness.js';
 
 const STREAM = 'POST /v1beta/models/gemini-2.5-flash:streamGenerateContent';
 
-let fake: FakeUpstream;
-let provider: GeminiProvider;
-
-beforeAll(async () => {
-  fake = await startFakeUpstream();
-  provider = new GeminiProvider(
-    'google',
-    GeminiConfigSchema.parse({ type: 'gemini', base_url: `${fake.url}/v1beta`, api_key: 'k' }),
-  );
-});
-afterAll(async () => {
-  await provider.close();
-  await fake.close();
-});
+const h = useGeminiHarness();
 
 const streamBody = (includeUsage = true) => ({
   model: 'flash',
@@ -31,30 +17,16 @@ const streamBody = (includeUsage = true) => ({
 
 /** Streams `fixture` whole and one byte at a time; both must give the same chunks. */
 async function replay(fixture: string, includeUsage = true) {
-  const results: Awaited<ReturnType<typeof drainChunks>>[] = [];
-  for (const byteByByte of [false, true]) {
-    fake.route(STREAM, { fixture, byteByByte });
-    const response = await provider.handle(
-      providerRequest('chat.completions', streamBody(includeUsage), {}, 'gemini-2.5-flash'),
-    );
-    results.push(await drainChunks(response));
-  }
-  expect(fake.requests.at(-1)!.url).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
-  const strip = (r: (typeof results)[number]) => ({
+  const results = await replayWholeAndByteByByte(h.fake, STREAM, fixture, () =>
+    h.provider.handle(providerRequest('chat.completions', streamBody(includeUsage), {}, 'gemini-2.5-flash')),
+  );
+  expect(h.fake.requests.at(-1)!.url).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
+  const strip = (r: DrainedChunks) => ({
     ...r,
     chunks: r.chunks.map((c) => JSON.parse(JSON.stringify(c).replace(/"call_[0-9a-f]+"/g, '"call_ID"'))),
   });
-  expect(strip(results[1]!)).toEqual(strip(results[0]!));
-  return results[0]!;
-}
-
-function deltas(chunks: Record<string, unknown>[]) {
-  return chunks.map((c) => {
-    const choices = c.choices as { index: number; delta: unknown; finish_reason: unknown }[];
-    return choices.length === 0
-      ? { usage: c.usage }
-      : { delta: choices[0]!.delta, finish: choices[0]!.finish_reason };
-  });
+  expect(strip(results[1])).toEqual(strip(results[0]));
+  return results[0];
 }
 
 describe('gemini stream translation (shared/api/anthropic-gemini.md §B.5)', () => {
@@ -62,7 +34,7 @@ describe('gemini stream translation (shared/api/anthropic-gemini.md §B.5)', () 
     for (const fixture of ['gemini/text.sse', 'gemini/text-crlf.sse']) {
       const { chunks, error } = await replay(fixture);
       expect(error).toBeUndefined();
-      expect(deltas(chunks)).toEqual([
+      expect(chunkDeltas(chunks)).toEqual([
         { delta: { role: 'assistant', content: '' }, finish: null },
         { delta: { content: 'It is' }, finish: null },
         { delta: { content: ' 14°C in Oslo.' }, finish: null },
@@ -83,7 +55,7 @@ describe('gemini stream translation (shared/api/anthropic-gemini.md §B.5)', () 
 
   it('two parallel function calls: each a complete tool-call delta with its own id and index; STOP → tool_calls', async () => {
     const { chunks } = await replay('gemini/parallel-tools.sse', false);
-    const d = deltas(chunks);
+    const d = chunkDeltas(chunks);
     expect(d).toEqual([
       { delta: { role: 'assistant', content: '' }, finish: null },
       {
@@ -121,7 +93,7 @@ describe('gemini stream translation (shared/api/anthropic-gemini.md §B.5)', () 
   it('a function call with empty args gets "{}" and an empty text part ends nothing early', async () => {
     const { chunks, error } = await replay('gemini/tool-empty-args.sse');
     expect(error).toBeUndefined();
-    expect(deltas(chunks)).toEqual([
+    expect(chunkDeltas(chunks)).toEqual([
       { delta: { role: 'assistant', content: '' }, finish: null },
       {
         delta: {
@@ -151,7 +123,7 @@ describe('gemini stream translation (shared/api/anthropic-gemini.md §B.5)', () 
 
   it('thinking: thought parts → reasoning_content; thoughts counted as completion and reasoning tokens', async () => {
     const { chunks } = await replay('gemini/thinking.sse');
-    expect(deltas(chunks)).toEqual([
+    expect(chunkDeltas(chunks)).toEqual([
       { delta: { role: 'assistant', content: '' }, finish: null },
       { delta: { reasoning_content: 'The user wants 2+2, which is 4.' }, finish: null },
       { delta: { content: '4' }, finish: null },
@@ -170,12 +142,12 @@ describe('gemini stream translation (shared/api/anthropic-gemini.md §B.5)', () 
 
   it('safety block mid-answer → content_filter; a blocked prompt → content_filter with no content', async () => {
     const partial = await replay('gemini/safety.sse', false);
-    expect(deltas(partial.chunks).slice(-2)).toEqual([
+    expect(chunkDeltas(partial.chunks).slice(-2)).toEqual([
       { delta: { content: 'Here is how' }, finish: null },
       { delta: {}, finish: 'content_filter' },
     ]);
     const blocked = await replay('gemini/prompt-blocked.sse', false);
-    expect(deltas(blocked.chunks)).toEqual([
+    expect(chunkDeltas(blocked.chunks)).toEqual([
       { delta: { role: 'assistant', content: '' }, finish: null },
       { delta: {}, finish: 'content_filter' },
     ]);
@@ -183,7 +155,7 @@ describe('gemini stream translation (shared/api/anthropic-gemini.md §B.5)', () 
 
   it('an error object mid-stream is thrown after the chunks before it, with its status', async () => {
     const { chunks, error } = await replay('gemini/error-mid-stream.sse');
-    expect(deltas(chunks)).toEqual([
+    expect(chunkDeltas(chunks)).toEqual([
       { delta: { role: 'assistant', content: '' }, finish: null },
       { delta: { content: 'It is' }, finish: null },
     ]);
@@ -192,20 +164,20 @@ describe('gemini stream translation (shared/api/anthropic-gemini.md §B.5)', () 
   });
 
   it('an error before the stream (429 quota) rejects handle() with 429', async () => {
-    fake.route(STREAM, { fixture: 'gemini/error-quota.json', status: 429 });
-    const error = await provider
+    h.fake.route(STREAM, { fixture: 'gemini/error-quota.json', status: 429 });
+    const error = await h.provider
       .handle(providerRequest('chat.completions', streamBody(), {}, 'gemini-2.5-flash'))
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 429, type: 'RESOURCE_EXHAUSTED', retryable: true });
   });
 
   it('a stream that ends without a finishReason is an error, not a silent end', async () => {
-    fake.route(STREAM, {
+    h.fake.route(STREAM, {
       text: 'data: {"candidates":[{"content":{"role":"model","parts":[{"text":"It"}]},"index":0}]}\n\n',
       headers: { 'content-type': 'text/event-stream' },
     });
     const { error } = await drainChunks(
-      await provider.handle(providerRequest('chat.completions', streamBody(), {}, 'gemini-2.5-flash')),
+      await h.provider.handle(providerRequest('chat.completions', streamBody(), {}, 'gemini-2.5-flash')),
     );
     expect(error).toMatchObject({ status: 502, failure: 'protocol' });
   });

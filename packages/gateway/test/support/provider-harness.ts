@@ -3,8 +3,9 @@
  * started before a test file's tests and closed after them.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { Provider } from '../../src/providers/provider.js';
+import type { Provider, ProviderResponse } from '../../src/providers/provider.js';
 import { type FakeRoute, type FakeUpstream, startFakeUpstream } from './fake-upstream.js';
+import { drainChunks } from './provider-request.js';
 
 /** The fake upstream and provider of one test file; `fake` and `provider` are set by `beforeAll`. */
 export interface ProviderHarness<P extends Provider> {
@@ -43,3 +44,24 @@ export function useProviderHarness<P extends Provider>(
   return h;
 }
 
+/** A drained streaming answer (provider-request.ts {@link drainChunks}). */
+export type DrainedChunks = Awaited<ReturnType<typeof drainChunks>>;
+
+/**
+ * Streams a recorded transcript through a provider twice: the fake upstream sends `fixture` on `routeKey`
+ * whole, then one byte at a time, and `run` makes the provider call each time.
+ * @returns the drained answers, whole first; a parser that depends on chunk boundaries makes them differ
+ */
+export async function replayWholeAndByteByByte(
+  fake: FakeUpstream,
+  routeKey: string,
+  fixture: string,
+  run: () => Promise<ProviderResponse>,
+): Promise<[whole: DrainedChunks, byteByByte: DrainedChunks]> {
+  const results: DrainedChunks[] = [];
+  for (const byteByByte of [false, true]) {
+    fake.route(routeKey, { fixture, byteByByte });
+    results.push(await drainChunks(await run()));
+  }
+  return [results[0]!, results[1]!];
+}

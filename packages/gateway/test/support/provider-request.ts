@@ -48,6 +48,21 @@ export async function drainChunks(
   return { chunks };
 }
 
+/**
+ * The first choice's delta and finish reason of each chunk (the usage of a usage chunk), without ids and
+ * timestamps, for comparing a stream's content.
+ */
+export function chunkDeltas(
+  chunks: Record<string, unknown>[],
+): { delta?: unknown; finish?: unknown; usage?: unknown }[] {
+  return chunks.map((c) => {
+    const choices = c.choices as { delta: unknown; finish_reason: unknown }[];
+    return choices.length === 0
+      ? { usage: c.usage }
+      : { delta: choices[0]!.delta, finish: choices[0]!.finish_reason };
+  });
+}
+
 /** The JSON body of a `json` answer. */
 export function jsonBody(response: ProviderResponse): Record<string, unknown> {
   if (response.kind !== 'json') throw new Error(`expected json, got ${response.kind}`);
