@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PROVIDERS_DOC_PATH, renderProvidersDoc } from '../src/docs/providers-doc.js';
 import { ANTHROPIC_CAPABILITIES } from '../src/providers/anthropic/capabilities.js';
+import { EMBEDDED_CAPABILITIES } from '../src/providers/embedded/capabilities.js';
 import { GEMINI_CAPABILITIES } from '../src/providers/gemini/capabilities.js';
 import { OLLAMA_CAPABILITIES } from '../src/providers/ollama/capabilities.js';
 import { OPENAI_COMPATIBLE_PRESETS } from '../src/providers/openai-compatible/presets.js';
@@ -12,12 +13,13 @@ describe('docs/providers.md', () => {
     expect(committed, 'docs/providers.md is stale: run `npm run docs:providers`').toBe(renderProvidersDoc());
   });
 
-  it('has one row per translated type and per OpenAI-compatible preset', () => {
+  it('has one row for the embedded engine, per translated type and per OpenAI-compatible preset', () => {
     const rows = renderProvidersDoc()
       .split('\n')
       .filter((line) => /^\| `[\w-]+` \|/.test(line))
       .map((line) => /^\| `([\w-]+)`/.exec(line)![1]);
     expect(rows).toEqual([
+      EMBEDDED_CAPABILITIES.type,
       OLLAMA_CAPABILITIES.type,
       ANTHROPIC_CAPABILITIES.type,
       GEMINI_CAPABILITIES.type,
@@ -40,10 +42,19 @@ describe('capability data', () => {
     expect(GEMINI_CAPABILITIES.unsupported).toContain('chat.completions:parallel_tool_calls');
     expect(GEMINI_CAPABILITIES.unsupported).not.toContain('chat.completions:seed');
     expect(GEMINI_CAPABILITIES.unsupported).toContain('embeddings:user');
+    expect(EMBEDDED_CAPABILITIES.unsupported).toEqual(
+      expect.arrayContaining([
+        'chat.completions:user',
+        'chat.completions:reasoning_effort',
+        'completions:suffix',
+      ]),
+    );
+    expect(EMBEDDED_CAPABILITIES.unsupported).not.toContain('chat.completions:n');
+    expect(EMBEDDED_CAPABILITIES.unsupported).not.toContain('completions:echo');
   });
 
   it('never lists a field as both handled and unsupported', () => {
-    for (const capabilities of [ANTHROPIC_CAPABILITIES, GEMINI_CAPABILITIES]) {
+    for (const capabilities of [EMBEDDED_CAPABILITIES, ANTHROPIC_CAPABILITIES, GEMINI_CAPABILITIES]) {
       const key = (entry: string) => entry.split(' (')[0];
       const handled = new Set(
         [...capabilities.passthrough, ...capabilities.translated, ...capabilities.emulated].map(key),

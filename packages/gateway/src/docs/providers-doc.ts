@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ANTHROPIC_CAPABILITIES } from '../providers/anthropic/capabilities.js';
 import type { ProviderCapabilities } from '../providers/capabilities.js';
+import { EMBEDDED_CAPABILITIES } from '../providers/embedded/capabilities.js';
 import { GEMINI_CAPABILITIES } from '../providers/gemini/capabilities.js';
 import { OLLAMA_CAPABILITIES } from '../providers/ollama/capabilities.js';
 import { OPENAI_COMPATIBLE_PRESETS } from '../providers/openai-compatible/presets.js';
@@ -15,8 +16,9 @@ import { OPENAI_COMPATIBLE_PRESETS } from '../providers/openai-compatible/preset
 /** Where the catalog is written: `docs/providers.md` at the repository root. */
 export const PROVIDERS_DOC_PATH = fileURLToPath(new URL('../../../../docs/providers.md', import.meta.url));
 
-/** Translated provider types, in the order they appear. */
-const TRANSLATED: readonly ProviderCapabilities[] = [
+/** Provider types whose fields the gateway screens (the embedded engine and translated types), in order. */
+const SCREENED: readonly ProviderCapabilities[] = [
+  EMBEDDED_CAPABILITIES,
   OLLAMA_CAPABILITIES,
   ANTHROPIC_CAPABILITIES,
   GEMINI_CAPABILITIES,
@@ -45,21 +47,25 @@ export function renderProvidersDoc(): string {
     '- **emulated**: the provider has no such feature; the gateway produces the behaviour itself.',
     '- **unsupported**: answered with HTTP 400 naming the field (`param`), or, when `drop_unsupported_params:',
     '  true` is set on the provider or the model, dropped and listed in the `x-switchyard-dropped-params`',
-    '  response header. Any other field a client sends to a translated provider is unsupported too; fields',
+    '  response header. Any other field a client sends to one of these provider types is unsupported too; fields',
     "  set to null or to OpenAI's neutral default (`n: 1`, `logprobs: false`, `parallel_tool_calls: true`,",
     '  `response_format: {"type": "text"}`, ...) ask for nothing and always pass.',
     '',
-    '## Translated providers',
+    '## Embedded engine and translated providers',
     '',
     '| type | passthrough | translated | emulated | unsupported |',
     '| --- | --- | --- | --- | --- |',
-    ...TRANSLATED.map(
+    ...SCREENED.map(
       (c) =>
         `| \`${c.type}\` | ${cell(c.passthrough)} | ${cell(c.translated)} | ${cell(c.emulated)} | ${cell(c.unsupported)} |`,
     ),
     '',
     'Notes:',
     '',
+    '- `embedded`: GGUF models run in-process by node-llama-cpp, so nothing is passed through: translated',
+    '  fields are mapped onto its chat template, tokenizer and sampler, and the gateway emulates the rest',
+    '  (parallel sequences for `n`, grammars for forced tool calls and JSON output). `tool_choice: "auto"`',
+    '  shows the tools to the model through its chat template, but the reply comes back as text.',
     '- `anthropic`: the Messages API requires `max_tokens`. When the client sends neither `max_tokens` nor',
     "  `max_completion_tokens`, the model's `default_max_tokens` is sent, else the provider's",
     '  `default_max_tokens`, else the request fails with 400 naming `max_tokens`. Upstream status 529',

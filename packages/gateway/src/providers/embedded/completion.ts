@@ -1,7 +1,9 @@
 import type { Token } from 'node-llama-cpp';
-import { GatewayError, invalidParam } from '../../http/errors.js';
+import { invalidParam } from '../../http/errors.js';
 import { newId, unixSeconds } from '../../protocol/ids.js';
+import type { ParamPolicy } from '../param-policy.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
+import { EMBEDDED_UNSUPPORTED } from './capabilities.js';
 import { collectChoice, interleave, usage } from './choices.js';
 import type { ModelEngine } from './engine.js';
 import { assertPromptFits, type GenerationEvent, generate } from './generate.js';
@@ -24,35 +26,26 @@ interface CompletionPrompt {
  * parallel-array format; `echo` prepends the prompt text (not combinable with logprobs: prompt-token
  * logprobs are not computed). A stream sends `text_completion` objects carrying text deltas, a finish
  * object per choice, and the usage object (`choices: []`) when `stream_options.include_usage` is set.
- * @throws GatewayError 400 for invalid fields, `suffix` / `best_of > n` (unsupported), and prompts that do
- *   not fit the context
+ * @param req the request, its body already screened against capabilities.ts
+ * @param policy rejects (or drops) `best_of > n` and `echo` with `logprobs`
+ * @throws GatewayError 400 for invalid fields, those unsupported values, and prompts that do not fit the
+ *   context
  */
-export async function textCompletion(engine: ModelEngine, req: ProviderRequest): Promise<ProviderResponse> {
+export async function textCompletion(
+  engine: ModelEngine,
+  req: ProviderRequest,
+  policy: ParamPolicy,
+): Promise<ProviderResponse> {
   const body = req.body;
   const params = readGenerationParams(body);
-  if (body.suffix != null) {
-    throw new GatewayError(400, "parameter 'suffix' is not supported by provider type 'embedded'", {
-      param: 'suffix',
-      code: 'unsupported_parameter',
-    });
-  }
   if (typeof body.best_of === 'number' && body.best_of > params.n) {
-    throw new GatewayError(400, "'best_of' greater than 'n' is not supported by provider type 'embedded'", {
-      param: 'best_of',
-      code: 'unsupported_parameter',
-    });
+    policy.reject(EMBEDDED_UNSUPPORTED.bestOf, 'best_of');
   }
   const topLogprobs = readCompletionLogprobs(body.logprobs);
-  const echo = body.echo === true;
+  let echo = body.echo === true;
   if (echo && topLogprobs !== undefined) {
-    throw new GatewayError(
-      400,
-      "'echo' together with 'logprobs' is not supported by provider type 'embedded'",
-      {
-        param: 'echo',
-        code: 'unsupported_parameter',
-      },
-    );
+    policy.reject(EMBEDDED_UNSUPPORTED.echoLogprobs, 'echo');
+    echo = false;
   }
   const prompts = readPrompts(engine, body.prompt);
   for (const p of prompts) assertPromptFits(engine, p.tokens.length, 'prompt');

@@ -1,6 +1,8 @@
 import type { Token } from 'node-llama-cpp';
 import { GatewayError, invalidParam } from '../../http/errors.js';
+import type { ParamPolicy } from '../param-policy.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
+import { EMBEDDED_UNSUPPORTED } from './capabilities.js';
 import type { ModelEngine } from './engine.js';
 
 /**
@@ -10,10 +12,16 @@ import type { ModelEngine } from './engine.js';
  * `encoding_format: "base64"` returns each vector as base64 of little-endian float32 values (the openai SDK
  * asks for this by default and decodes it); `"float"` (default) returns number arrays. Inputs are embedded
  * one after another; usage counts the tokens evaluated (BOS/EOS included when the tokenizer adds them).
+ * @param req the request, its body already screened against capabilities.ts
+ * @param policy rejects (or drops) `dimensions` other than the model's size
  * @throws GatewayError 400 for a bad `input` / `encoding_format`, `dimensions` other than the model's size,
  *   or an input at least as long as the context
  */
-export async function createEmbeddings(engine: ModelEngine, req: ProviderRequest): Promise<ProviderResponse> {
+export async function createEmbeddings(
+  engine: ModelEngine,
+  req: ProviderRequest,
+  policy: ParamPolicy,
+): Promise<ProviderResponse> {
   const body = req.body;
   const format = body.encoding_format ?? 'float';
   if (format !== 'float' && format !== 'base64') {
@@ -21,14 +29,7 @@ export async function createEmbeddings(engine: ModelEngine, req: ProviderRequest
   }
   const size = engine.model.embeddingVectorSize;
   if (body.dimensions != null && body.dimensions !== size) {
-    throw new GatewayError(
-      400,
-      `this model's embeddings have ${size} dimensions; 'dimensions' cannot change that`,
-      {
-        param: 'dimensions',
-        code: 'unsupported_parameter',
-      },
-    );
+    policy.reject(EMBEDDED_UNSUPPORTED.dimensions, 'dimensions');
   }
   const inputs = readInputs(engine, body.input);
   const context = await engine.embeddingContext();

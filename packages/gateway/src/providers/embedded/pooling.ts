@@ -1,6 +1,8 @@
 import { newId, unixSeconds } from '../../protocol/ids.js';
 import { applyUnsupportedParams } from '../../protocol/unsupported-params.js';
+import { ParamPolicy } from '../param-policy.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
+import { EMBEDDED_CAPABILITIES } from './capabilities.js';
 import { createEmbeddings } from './embeddings.js';
 import type { ModelEngine } from './engine.js';
 
@@ -20,7 +22,9 @@ export async function poolingRequest(engine: ModelEngine, req: ProviderRequest):
     'embedded',
     req.options.drop_unsupported_params === true,
   );
-  const embedded = await createEmbeddings(engine, { ...req, body });
+  const drop = req.options.drop_unsupported_params === true;
+  const policy = new ParamPolicy(EMBEDDED_CAPABILITIES, 'embeddings', drop);
+  const embedded = await createEmbeddings(engine, { ...req, body }, policy);
   const { data, usage } = (embedded as { body: EmbeddingList }).body;
   return {
     kind: 'json',

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { GatewayError, UpstreamError } from '../../http/errors.js';
 import type { ProviderDefinition } from '../definition.js';
+import { ParamPolicy } from '../param-policy.js';
 import {
   type Capability,
   type DiscoveredModel,
@@ -11,6 +12,7 @@ import {
   type ProviderResponse,
   unsupportedEndpoint,
 } from '../provider.js';
+import { EMBEDDED_CAPABILITIES } from './capabilities.js';
 import { chatCompletion } from './chat.js';
 import { textCompletion } from './completion.js';
 import { type EmbeddedConfig, EmbeddedConfigSchema } from './config.js';
@@ -34,6 +36,9 @@ const SERVED: ReadonlySet<Endpoint> = new Set<Endpoint>([
   'detokenize',
   'pooling',
 ]);
+
+/** Endpoints whose request fields are screened against the capability data (capabilities.ts). */
+const SCREENED: ReadonlySet<Endpoint> = new Set<Endpoint>(['chat.completions', 'completions', 'embeddings']);
 
 /** Endpoints that need a reranker or classifier model, which the embedded engine does not run. */
 const CROSS_ENCODER_ENDPOINTS: ReadonlySet<Endpoint> = new Set<Endpoint>(['rerank', 'score', 'classify']);
@@ -87,25 +92,30 @@ export class EmbeddedProvider implements Provider {
 
   /**
    * Serves chat completions, completions, embeddings and vLLM's `/tokenize`, `/detokenize` and `/pooling`.
-   * The engine's time (model load, tokenization, and for non-streamed answers the whole generation) is
-   * recorded as upstream wait in `req.timing`.
+   * On the first three, fields the engine does not honour (capabilities.ts) are rejected, or dropped and
+   * reported in `x-switchyard-dropped-params` when `drop_unsupported_params` is set on the model or the
+   * provider. The engine's time (model load, tokenization, and for non-streamed answers the whole
+   * generation) is recorded as upstream wait in `req.timing`.
    * @throws GatewayError 400 for `rerank` / `score` / `classify` (no reranker or classifier models), other
-   *   endpoints and invalid requests; 404 for an unknown model
+   *   endpoints, unsupported fields and invalid requests; 404 for an unknown model
    */
   async handle(req: ProviderRequest): Promise<ProviderResponse> {
     const endpoint = req.endpoint;
     if (CROSS_ENCODER_ENDPOINTS.has(endpoint)) throw notACrossEncoder(req.clientModel, endpoint);
     if (!SERVED.has(endpoint)) throw unsupportedEndpoint(this.type, endpoint);
+    const drop = req.options.drop_unsupported_params ?? this.config.drop_unsupported_params ?? false;
+    const policy = new ParamPolicy(EMBEDDED_CAPABILITIES, endpoint, drop);
+    const screened = SCREENED.has(endpoint) ? { ...req, body: policy.screen(req.body) } : req;
     const started = performance.now();
     try {
       const engine = await this.engine(req.model);
       switch (endpoint) {
         case 'chat.completions':
-          return await chatCompletion(engine, req);
+          return { ...(await chatCompletion(engine, screened)), headers: policy.headers() };
         case 'completions':
-          return await textCompletion(engine, req);
+          return { ...(await textCompletion(engine, screened, policy)), headers: policy.headers() };
         case 'embeddings':
-          return await createEmbeddings(engine, req);
+          return { ...(await createEmbeddings(engine, screened, policy)), headers: policy.headers() };
         case 'tokenize':
           return tokenizeRequest(engine, req);
         case 'detokenize':

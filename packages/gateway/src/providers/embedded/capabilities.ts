@@ -1,0 +1,82 @@
+/**
+ * What `type: embedded` does with each OpenAI request field (shared/api/openai.md §1.1, §2.1, §3). The engine
+ * runs in-process, so nothing is passed through: "translated" fields are mapped onto node-llama-cpp (chat
+ * template, tokenizer, sampler, token budget), "emulated" ones are produced by the gateway around it
+ * (parallel choices, grammars, usage chunks, base64 vectors). The provider screens every request with this
+ * data (providers/param-policy.ts), so a field not listed here is answered with 400 (or dropped with
+ * `drop_unsupported_params`), and docs/providers.md is rendered from it.
+ */
+import { defineCapabilities } from '../capabilities.js';
+
+const chat = (...fields: string[]) => fields.map((f) => `chat.completions:${f}`);
+const legacy = (...fields: string[]) => fields.map((f) => `completions:${f}`);
+
+/**
+ * The generation fields chat and legacy completions share, as params.ts validates and sampling.ts maps them;
+ * `top_k`, `min_p` and `repetition_penalty` are vLLM's sampling extras (shared/api/vllm.md).
+ */
+const generation = [
+  'model',
+  'max_tokens (token budget; absent: until end of generation or of the context)',
+  'max_completion_tokens (as max_tokens)',
+  'stop (stop sequences, cut from the text)',
+  'temperature (sampler; absent: greedy)',
+  'top_p (sampler)',
+  'top_k (vLLM extra; sampler, ≤ 0 disables it)',
+  'min_p (vLLM extra; sampler)',
+  'seed (sampler; choice i uses seed + i)',
+  'presence_penalty (penalties sampler)',
+  'frequency_penalty (penalties sampler)',
+  'repetition_penalty (vLLM extra; penalties sampler)',
+  'logit_bias (logit-bias sampler; end-of-generation tokens rejected)',
+  'stream',
+];
+
+/** Value-level limits, named by the request handlers when they meet them. */
+export const EMBEDDED_UNSUPPORTED = {
+  contentPart: 'chat.completions:messages (image, audio and file content parts: the models read text only)',
+  bestOf: 'completions:best_of (greater than n: candidates are not ranked)',
+  echoLogprobs: 'completions:echo (together with logprobs: prompt tokens get no logprobs)',
+  dimensions: "embeddings:dimensions (other than the model's own size)",
+} as const;
+
+/** Capability data of the in-process node-llama-cpp engine. */
+export const EMBEDDED_CAPABILITIES = defineCapabilities('embedded', {
+  endpoints: ['chat.completions', 'completions', 'embeddings'],
+  passthrough: [],
+  translated: [
+    ...chat(
+      ...generation,
+      "messages (the model's chat template: the GGUF's, config chat_template, or ChatML)",
+      'logprobs (from the sampler probabilities)',
+      'top_logprobs (0–20)',
+      'tools (rendered into the prompt by the chat template)',
+    ),
+    ...legacy(
+      ...generation,
+      'prompt (strings tokenized, BOS as the tokenizer asks; token ids used as given)',
+      'logprobs (0–20 alternatives, legacy parallel arrays)',
+    ),
+    'embeddings:model',
+    'embeddings:input (strings or token ids; mean-pooled, L2-normalised)',
+    "embeddings:dimensions (the model's own size only)",
+  ],
+  emulated: [
+    ...chat(
+      'n (one parallel sequence per choice)',
+      'tool_choice (required or a named function: one call forced by a JSON grammar; auto, none: the reply is text)',
+      'parallel_tool_calls (a forced reply holds one call)',
+      'response_format (json_object, json_schema: enforced by a grammar)',
+      'stream_options (usage chunk counted by the engine)',
+    ),
+    ...legacy(
+      'n (one parallel sequence per choice)',
+      'best_of (up to n: the n choices are returned)',
+      'echo (prompt text prepended)',
+      'response_format (vLLM-style extension: json_object, json_schema enforced by a grammar)',
+      'stream_options (usage chunk counted by the engine)',
+    ),
+    'embeddings:encoding_format (base64 encoded by the gateway)',
+  ],
+  unsupportedValues: Object.values(EMBEDDED_UNSUPPORTED),
+});
