@@ -58,6 +58,14 @@ export function defineCapabilities(type: string, spec: CapabilitySpec): Provider
 }
 
 /**
+ * Makes the capability entries of one endpoint: `entriesOf('chat.completions')('temperature', 'top_p')`
+ * gives `['chat.completions:temperature', 'chat.completions:top_p']`.
+ */
+export function entriesOf(endpoint: CatalogedEndpoint): (...fields: string[]) => string[] {
+  return (...fields) => fields.map((field) => `${endpoint}:${field}`);
+}
+
+/**
  * The request fields a type honours on one endpoint (passthrough, translated or emulated).
  * @returns bare field names, e.g. `temperature`
  */

@@ -4,10 +4,10 @@
  * Legacy completions run through the chat mapping (providers/completions-over-chat.ts), so their shared fields
  * behave as in chat.
  */
-import { defineCapabilities } from '../capabilities.js';
+import { defineCapabilities, entriesOf } from '../capabilities.js';
 
-const chat = (...fields: string[]) => fields.map((f) => `chat.completions:${f}`);
-const legacy = (...fields: string[]) => fields.map((f) => `completions:${f}`);
+const chat = entriesOf('chat.completions');
+const legacy = entriesOf('completions');
 
 /** Value-level limits, named by the request mapping when it meets them. */
 export const ANTHROPIC_UNSUPPORTED = {

@@ -6,10 +6,10 @@
  * data (providers/param-policy.ts), so a field not listed here is answered with 400 (or dropped with
  * `drop_unsupported_params`), and docs/providers.md is rendered from it.
  */
-import { defineCapabilities } from '../capabilities.js';
+import { defineCapabilities, entriesOf } from '../capabilities.js';
 
-const chat = (...fields: string[]) => fields.map((f) => `chat.completions:${f}`);
-const legacy = (...fields: string[]) => fields.map((f) => `completions:${f}`);
+const chat = entriesOf('chat.completions');
+const legacy = entriesOf('completions');
 
 /**
  * The generation fields chat and legacy completions share, as params.ts validates and sampling.ts maps them;

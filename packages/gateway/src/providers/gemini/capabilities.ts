@@ -3,10 +3,10 @@
  * provider enforces exactly this (providers/param-policy.ts) and docs/providers.md is rendered from it.
  * Legacy completions run through the chat mapping (providers/completions-over-chat.ts).
  */
-import { defineCapabilities } from '../capabilities.js';
+import { defineCapabilities, entriesOf } from '../capabilities.js';
 
-const chat = (...fields: string[]) => fields.map((f) => `chat.completions:${f}`);
-const legacy = (...fields: string[]) => fields.map((f) => `completions:${f}`);
+const chat = entriesOf('chat.completions');
+const legacy = entriesOf('completions');
 const sampling = [
   'model',
   'max_tokens (generationConfig.maxOutputTokens)',
