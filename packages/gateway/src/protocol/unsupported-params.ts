@@ -3,6 +3,16 @@ import { GatewayError } from '../http/errors.js';
 /** Response header listing request parameters dropped because the provider cannot honour them. */
 export const DROPPED_PARAMS_HEADER = 'x-switchyard-dropped-params';
 
+/** The {@link DROPPED_PARAMS_HEADER} for `names` (joined with `, `), or no header when nothing was dropped. */
+export function droppedParamsHeader(names: readonly string[]): Record<string, string> {
+  return names.length > 0 ? { [DROPPED_PARAMS_HEADER]: names.join(', ') } : {};
+}
+
+/** The names listed in a {@link DROPPED_PARAMS_HEADER} value. */
+export function parseDroppedParams(value: string | undefined): string[] {
+  return value ? value.split(', ') : [];
+}
+
 /**
  * Applies the "nothing is silently ignored" rule (issue #3 §5): every field in `unsupported` that the
  * client actually sent either fails the request with a 400 naming it, or, when `drop` is true (config

@@ -9,7 +9,11 @@ import { invalidParam, UpstreamError } from '../http/errors.js';
 import { mergeAsyncIterables } from '../protocol/async-iterables.js';
 import { includeUsage } from '../protocol/chat-request.js';
 import { newId, unixSeconds } from '../protocol/ids.js';
-import { DROPPED_PARAMS_HEADER } from '../protocol/unsupported-params.js';
+import {
+  DROPPED_PARAMS_HEADER,
+  droppedParamsHeader,
+  parseDroppedParams,
+} from '../protocol/unsupported-params.js';
 import type { ParamPolicy } from './param-policy.js';
 import type { ProviderResponse } from './provider.js';
 
@@ -198,7 +202,7 @@ async function* completionStream(
 function droppedHeader(dropped: readonly string[], responses: ProviderResponse[]): Record<string, string> {
   const names = new Set(dropped);
   for (const response of responses) {
-    for (const name of response.headers?.[DROPPED_PARAMS_HEADER]?.split(', ') ?? []) names.add(name);
+    for (const name of parseDroppedParams(response.headers?.[DROPPED_PARAMS_HEADER])) names.add(name);
   }
-  return names.size > 0 ? { [DROPPED_PARAMS_HEADER]: [...names].join(', ') } : {};
+  return droppedParamsHeader([...names]);
 }

@@ -1,6 +1,6 @@
 import { GatewayError } from '../http/errors.js';
 import { isNeutralValue } from '../protocol/openai-fields.js';
-import { applyUnsupportedParams, DROPPED_PARAMS_HEADER } from '../protocol/unsupported-params.js';
+import { applyUnsupportedParams, droppedParamsHeader } from '../protocol/unsupported-params.js';
 import { type ProviderCapabilities, supportedFields } from './capabilities.js';
 import type { Endpoint } from './provider.js';
 
@@ -72,7 +72,7 @@ export class ParamPolicy {
 
   /** Response headers reporting dropped parameters (empty when none were dropped). */
   headers(): Record<string, string> {
-    return this.dropped.length > 0 ? { [DROPPED_PARAMS_HEADER]: this.dropped.join(', ') } : {};
+    return droppedParamsHeader(this.dropped);
   }
 
   private checkListed(entry: string): void {

@@ -1,6 +1,6 @@
 import type { Agent } from 'undici';
 import { includeUsage } from '../../protocol/chat-request.js';
-import { applyUnsupportedParams, DROPPED_PARAMS_HEADER } from '../../protocol/unsupported-params.js';
+import { applyUnsupportedParams, droppedParamsHeader } from '../../protocol/unsupported-params.js';
 import type { ProviderDefinition } from '../definition.js';
 import {
   type DiscoveredModel,
@@ -71,7 +71,7 @@ export class OllamaProvider implements Provider {
     ];
     const drop = req.options.drop_unsupported_params ?? this.dropUnsupported;
     const { body, dropped } = applyUnsupportedParams(req.body, unsupported, this.type, drop);
-    const headers = dropped.length > 0 ? { [DROPPED_PARAMS_HEADER]: dropped.join(',') } : undefined;
+    const headers = dropped.length > 0 ? droppedParamsHeader(dropped) : undefined;
     const input: OllamaRequestInput = {
       body,
       model: req.model,

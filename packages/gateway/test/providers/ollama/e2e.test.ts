@@ -347,6 +347,6 @@ describe('openai SDK → switchyard → type: ollama', () => {
     const { response } = await client.chat.completions
       .create({ model: 'lenient', messages: [{ role: 'user', content: 'x' }], n: 2, tool_choice: 'required' })
       .withResponse();
-    expect(response.headers.get('x-switchyard-dropped-params')).toBe('n,tool_choice');
+    expect(response.headers.get('x-switchyard-dropped-params')).toBe('n, tool_choice');
   });
 });

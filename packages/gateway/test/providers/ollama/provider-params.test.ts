@@ -59,7 +59,7 @@ describe('OllamaProvider unsupported parameters', () => {
         { drop_unsupported_params: true },
       ),
     );
-    expect(res.headers).toEqual({ 'x-switchyard-dropped-params': 'n,tool_choice,user' });
+    expect(res.headers).toEqual({ 'x-switchyard-dropped-params': 'n, tool_choice, user' });
     expect(h.lastBody()).toEqual({
       model: 'llama3.2',
       messages: [{ role: 'user', content: 'x' }],
