@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/schema.js';
+import { GatewayError } from './http/errors.js';
 import { buildServer } from './http/server.js';
 import { providerDefinitions } from './providers/catalog.js';
 import type { Provider } from './providers/provider.js';
@@ -20,9 +21,11 @@ export interface RunningGateway {
   /** `http://HOST:PORT` (no trailing slash). */
   url: string;
   registry: ModelRegistry;
+  router: Router;
   /**
-   * Stops accepting connections, waits up to `server.drain_timeout` (ms) for in-flight requests, then closes
-   * every remaining connection and the providers.
+   * Graceful shutdown: stops accepting connections, waits up to `server.drain_timeout` (ms) for in-flight
+   * requests, ends the rest with a 503 `server_shutting_down` error (a final SSE error event for streams),
+   * then closes every remaining connection and the providers.
    */
   close(): Promise<void>;
 }
@@ -42,12 +45,8 @@ export async function startGateway(
   const registry = new ModelRegistry(config, providers, logger);
   await registry.refreshAll();
   registry.startRefreshing();
-  const { app, inflight } = buildServer({
-    server: config.server,
-    registry,
-    router: new Router(registry),
-    logger,
-  });
+  const router = new Router(registry, logger);
+  const { app, inflight } = buildServer({ server: config.server, registry, router, logger });
   const host = options.host ?? config.server.host ?? '127.0.0.1';
   const port = options.port ?? config.server.port ?? 4000;
   try {
@@ -62,16 +61,27 @@ export async function startGateway(
   return {
     url: `http://${shownHost}:${address.port}`,
     registry,
+    router,
     close: async () => {
       registry.stop();
       const closing = app.close();
-      await inflight.drained(config.server.drain_timeout);
+      if (!(await inflight.drained(config.server.drain_timeout))) {
+        logger.warn({ requests: inflight.size }, 'drain timeout reached: ending in-flight requests');
+        await router.abortAll(shuttingDown);
+        await inflight.drained(FLUSH_GRACE_MS);
+      }
       app.server.closeAllConnections();
       await closing;
       await Promise.all([...providers.values()].map((p) => p.close()));
     },
   };
 }
+
+/** After ending requests at the drain timeout, how long their final bytes may take to flush, ms. */
+const FLUSH_GRACE_MS = 500;
+
+const shuttingDown = () =>
+  new GatewayError(503, 'The gateway is shutting down; retry the request', { code: 'server_shutting_down' });
 
 /** Instantiates `providers:` from config, in config order. */
 export function createProviders(config: GatewayConfig, logger: Logger): Map<string, Provider> {

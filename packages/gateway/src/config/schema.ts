@@ -3,6 +3,7 @@
  * `type` (see providers/catalog.ts), so adding a provider type never touches this file.
  */
 import { z } from 'zod';
+import { deploymentRoutingFields, modelRoutingFields } from '../routing/routing-config.js';
 import { durationMs, sizeBytes } from './units.js';
 
 /** Provider ids and model ids: what may appear as a key under `providers:` (letters, digits, `._-`). */
@@ -13,6 +14,7 @@ export const DeploymentSchema = z.strictObject({
   provider: z.string().min(1),
   /** Upstream model name; defaults to the model id. */
   model: z.string().min(1).optional(),
+  ...deploymentRoutingFields,
 });
 
 /** An explicit model id under `models:`. */
@@ -24,6 +26,7 @@ export const ModelSchema = z.strictObject({
   /** Provider-specific defaults merged under each request (e.g. Ollama `options`, `keep_alive`). */
   params: z.record(z.string(), z.unknown()).optional(),
   drop_unsupported_params: z.boolean().optional(),
+  ...modelRoutingFields,
 });
 
 /** `server:` settings. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs } from '../config/units.js';
+import { TimeoutsSchema } from '../routing/timeouts.js';
 import type { Provider, ProviderContext } from './provider.js';
 
 /** Settings every provider type accepts under `providers.<id>` in switchyard.yaml. */
@@ -12,8 +13,10 @@ export const baseProviderFields = {
   drop_unsupported_params: z.boolean().optional(),
   /** Extra headers sent on every upstream request. */
   headers: z.record(z.string(), z.string()).optional(),
-  /** Total time allowed for one upstream request, in ms (or `30s`, `5m`). Default 10 minutes. */
+  /** Total time allowed for one request, in ms (or `30s`, `5m`): the same as `timeouts.total`. Default 10 minutes. */
   timeout: durationMs.optional(),
+  /** Connect, first-byte, idle and total timeouts (routing/timeouts.ts); a model's own `timeouts` win. */
+  timeouts: TimeoutsSchema.optional(),
 };
 
 /**

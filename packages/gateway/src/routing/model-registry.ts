@@ -2,12 +2,20 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { GatewayConfig, ModelConfig } from '../config/schema.js';
 import type { Capability, DiscoveredModel, ModelOptions, Provider } from '../providers/provider.js';
+import { type DeploymentSnapshot, DeploymentState } from './deployment-state.js';
+import { type ModelRouting, resolveDeploymentSettings, resolveModelRouting } from './routing-config.js';
+import type { Rotation } from './strategies.js';
+import { type ProviderTimeoutSettings, resolveTimeouts, type Timeouts } from './timeouts.js';
 
 /** One way to serve a model: a provider and the upstream model name there. */
 export interface Deployment {
   provider: Provider;
   /** Upstream model name. */
   model: string;
+  /** Live load, latency and health; survives table rebuilds. */
+  state: DeploymentState;
+  /** The model's timeouts over the provider's. */
+  timeouts: Timeouts;
 }
 
 /** A model id the gateway serves, as listed on `/v1/models`. */
@@ -19,6 +27,9 @@ export interface ServedModel {
   created: number;
   deployments: Deployment[];
   options: ModelOptions;
+  routing: ModelRouting;
+  /** Advanced by the routing strategies; survives table rebuilds. */
+  rotation: Rotation;
   capabilities?: Capability[];
   /** Tokens, when the upstream reports it. */
   maxModelLen?: number;
@@ -37,10 +48,20 @@ export interface ProviderStatus {
   last_error: string | null;
   /** ISO 8601 time of the last check. */
   checked_at: string | null;
+  /** `healthy`; `degraded` when some of its deployments cool down; `cooling` when all do. */
+  state: 'healthy' | 'degraded' | 'cooling';
+  /** Requests in flight to this provider. */
+  in_flight: number;
+  /** Over the deployments' recent attempts. */
+  recent: { requests: number; errors: number; error_rate: number };
+  /** Configured deployments, and discovered ones that have seen traffic. */
+  deployments: ({ model: string; upstream_model: string } & DeploymentSnapshot)[];
 }
 
 /** Default interval between discovery/health refreshes of a provider, ms. */
 const DEFAULT_REFRESH_MS = 60_000;
+/** Time allowed for a health probe of a cooling deployment, ms. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 /**
  * The model table: explicit `models:` from config plus models discovered from providers (served under their
@@ -50,7 +71,12 @@ const DEFAULT_REFRESH_MS = 60_000;
 export class ModelRegistry {
   private models = new Map<string, ServedModel>();
   private readonly discovered = new Map<string, DiscoveredModel[]>();
-  private readonly status = new Map<string, ProviderStatus>();
+  private readonly status = new Map<
+    string,
+    Omit<ProviderStatus, 'state' | 'in_flight' | 'recent' | 'deployments'>
+  >();
+  private readonly states = new Map<string, DeploymentState>();
+  private readonly rotations = new Map<string, Rotation>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly created = Math.floor(Date.now() / 1000);
 
@@ -91,6 +117,7 @@ export class ModelRegistry {
 
   stop(): void {
     for (const t of this.timers) clearInterval(t);
+    for (const s of this.states.values()) s.dispose();
   }
 
   /** The served model with this id, or undefined. */
@@ -103,9 +130,36 @@ export class ModelRegistry {
     return [...this.models.values()];
   }
 
-  /** Per-provider reachability, in config order. */
+  /** Per-provider reachability and routing health, in config order. */
   providerStatuses(): ProviderStatus[] {
-    return [...this.status.values()];
+    const now = Date.now();
+    const byProvider = new Map<string, ProviderStatus['deployments']>();
+    for (const m of this.models.values()) {
+      for (const d of m.deployments) {
+        const snapshot = d.state.snapshot(now);
+        if (!m.explicit && snapshot.recent.requests === 0 && snapshot.state === 'healthy') continue;
+        const list = byProvider.get(d.provider.id) ?? [];
+        list.push({ model: m.id, upstream_model: d.model, ...snapshot });
+        byProvider.set(d.provider.id, list);
+      }
+    }
+    return [...this.status.values()].map((s) => {
+      const deployments = byProvider.get(s.id) ?? [];
+      const cooling = deployments.filter((d) => d.state !== 'healthy').length;
+      const requests = deployments.reduce((n, d) => n + d.recent.requests, 0);
+      const errors = deployments.reduce((n, d) => n + d.recent.errors, 0);
+      return {
+        ...s,
+        state: cooling === 0 ? 'healthy' : cooling === deployments.length ? 'cooling' : 'degraded',
+        in_flight: deployments.reduce((n, d) => n + d.in_flight, 0),
+        recent: {
+          requests,
+          errors,
+          error_rate: requests === 0 ? 0 : Math.round((errors / requests) * 1e4) / 1e4,
+        },
+        deployments,
+      };
+    });
   }
 
   private async refresh(provider: Provider): Promise<void> {
@@ -135,16 +189,19 @@ export class ModelRegistry {
       for (const d of this.discovered.get(provider.id) ?? []) {
         const existing = next.get(d.id);
         if (existing?.explicit) continue;
+        const deployment = this.deployment(d.id, provider, d.id, undefined, 0);
         if (existing) {
-          existing.deployments.push({ provider, model: d.id });
+          existing.deployments.push(deployment);
           continue;
         }
         next.set(d.id, {
           id: d.id,
           ownedBy: provider.id,
           created: d.created ?? this.created,
-          deployments: [{ provider, model: d.id }],
+          deployments: [deployment],
           options: {},
+          routing: resolveModelRouting(undefined),
+          rotation: this.rotation(d.id),
           ...(d.capabilities ? { capabilities: d.capabilities } : {}),
           ...(d.maxModelLen ? { maxModelLen: d.maxModelLen } : {}),
           explicit: false,
@@ -155,10 +212,9 @@ export class ModelRegistry {
   }
 
   private fromConfig(m: ModelConfig): ServedModel {
-    const deployments = m.deployments.map((d) => ({
-      provider: this.providers.get(d.provider)!,
-      model: d.model ?? m.id,
-    }));
+    const deployments = m.deployments.map((d, i) =>
+      this.deployment(m.id, this.providers.get(d.provider)!, d.model ?? m.id, m, i),
+    );
     const first = deployments[0]!;
     const info = this.discovered.get(first.provider.id)?.find((d) => d.id === first.model);
     const options: ModelOptions = {};
@@ -171,9 +227,47 @@ export class ModelRegistry {
       created: this.created,
       deployments,
       options,
+      routing: resolveModelRouting(m),
+      rotation: this.rotation(m.id),
       ...(info?.capabilities ? { capabilities: info.capabilities } : {}),
       ...(info?.maxModelLen ? { maxModelLen: info.maxModelLen } : {}),
       explicit: true,
     };
+  }
+
+  /** A deployment with its long-lived state (created on first sight, keyed by model, provider, position). */
+  private deployment(
+    modelId: string,
+    provider: Provider,
+    upstreamModel: string,
+    model: ModelConfig | undefined,
+    index: number,
+  ): Deployment {
+    const key = `${modelId}\u0000${provider.id}\u0000${upstreamModel}\u0000${index}`;
+    let state = this.states.get(key);
+    if (!state) {
+      state = new DeploymentState(
+        resolveDeploymentSettings(model, model?.deployments[index]),
+        () => provider.listModels(AbortSignal.timeout(PROBE_TIMEOUT_MS)),
+        this.logger.child({ provider: provider.id, model: modelId, upstream_model: upstreamModel }),
+      );
+      this.states.set(key, state);
+    }
+    const providerSettings = this.config.providers[provider.id] as ProviderTimeoutSettings | undefined;
+    return {
+      provider,
+      model: upstreamModel,
+      state,
+      timeouts: resolveTimeouts(model?.timeouts, providerSettings),
+    };
+  }
+
+  private rotation(modelId: string): Rotation {
+    let rotation = this.rotations.get(modelId);
+    if (!rotation) {
+      rotation = { next: 0 };
+      this.rotations.set(modelId, rotation);
+    }
+    return rotation;
   }
 }

@@ -1,6 +1,16 @@
-import { GatewayError, UpstreamError } from '../http/errors.js';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { GatewayError } from '../http/errors.js';
+import { ATTEMPTS_HEADER } from '../http/respond.js';
 import type { Endpoint, ProviderRequest, ProviderResponse } from '../providers/provider.js';
-import type { ModelRegistry, ServedModel } from './model-registry.js';
+import { CapacityError } from './admission-queue.js';
+import { Attempt } from './attempt.js';
+import { guardResponse } from './guarded-response.js';
+import type { Deployment, ModelRegistry, ServedModel } from './model-registry.js';
+import { RequestScope } from './request-scope.js';
+import { isRetryable, retryDelayMs } from './retry-policy.js';
+import { pickDeployment } from './strategies.js';
 
 /** What the HTTP layer hands to routing for one request. */
 export interface RouteRequest {
@@ -20,50 +30,99 @@ export interface RoutedResponse {
   response: ProviderResponse;
   /** Upstream attempts made (1 when the first deployment answered). */
   attempts: number;
-  /** Milliseconds spent waiting on upstreams across attempts. */
+  /** Milliseconds spent waiting on upstreams, admission queues and retry backoff across attempts. */
   upstreamWaitMs: number;
 }
 
+/** After aborting the requests left at shutdown, how long to wait for them to wind up, ms. */
+const ABORT_GRACE_MS = 1_000;
+
+/** What one request's routing has gone through so far. */
+interface Tally {
+  attempts: number;
+  waitMs: number;
+  /** The last retryable upstream error. */
+  lastError: GatewayError | undefined;
+  /** Set when a deployment refused for capacity. */
+  capacity: CapacityError | undefined;
+  /** Smallest remaining cooldown among skipped deployments, ms. */
+  coolingMs: number;
+}
+
 /**
- * Resolves a model id to its deployments and calls them in order: when one fails with a retryable
- * {@link UpstreamError} before answering, the next deployment is tried; the last error is raised.
+ * Routes a request to a deployment of its model and, when that fails retryably before its first byte,
+ * retries: the same deployment up to `max_retries` times (exponential backoff with jitter, at least the
+ * upstream's `Retry-After` when within `retry_after_cap`, never past the request's deadline), then the
+ * model's other deployments (chosen by its strategy), then each model in `fallbacks`. Deployments that are
+ * cooling down or whose queue is full are skipped. When nothing is left: the last upstream error, else 429
+ * (every deployment at capacity), else 503 (every deployment cooling down), with `Retry-After`.
+ * Requests with a streamed upload cannot be replayed and get a single attempt.
  */
 export class Router {
-  constructor(private readonly registry: ModelRegistry) {}
+  private readonly active = new Set<RequestScope>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly onScopeClose = (scope: RequestScope): void => {
+    this.active.delete(scope);
+    if (this.active.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  };
+
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Requests routing owns right now (routing, queued, or streaming their response). */
+  get inFlight(): number {
+    return this.active.size;
+  }
 
   /**
-   * @throws GatewayError 404 naming the available ids when the model is unknown; the provider's error otherwise
+   * @throws GatewayError 404 naming the available ids when the model is unknown; the upstream's error, 429 or
+   *   503 when every option failed; the client signal's reason when the client went away
    */
   async dispatch(req: RouteRequest): Promise<RoutedResponse> {
-    const served = this.resolve(req.model);
-    let attempts = 0;
-    let waitMs = 0;
-    let lastError: unknown;
-    for (const deployment of served.deployments) {
-      attempts++;
-      const timing = { waitMs: 0 };
-      try {
-        const response = await deployment.provider.handle({
-          endpoint: req.endpoint,
-          body: req.body,
-          ...(req.rawBody ? { rawBody: req.rawBody } : {}),
-          ...(req.upload ? { upload: req.upload } : {}),
-          clientModel: req.model,
-          model: deployment.model,
-          stream: req.stream,
-          signal: req.signal,
-          requestId: req.requestId,
-          options: served.options,
-          timing,
-        });
-        return { response, attempts, upstreamWaitMs: waitMs + timing.waitMs };
-      } catch (err) {
-        waitMs += timing.waitMs;
-        lastError = err;
-        if (!(err instanceof UpstreamError && err.retryable) || req.signal.aborted) throw err;
+    const primary = this.resolve(req.model);
+    const scope = new RequestScope(req.signal, this.onScopeClose);
+    this.active.add(scope);
+    const tally: Tally = {
+      attempts: 0,
+      waitMs: 0,
+      lastError: undefined,
+      capacity: undefined,
+      coolingMs: Number.POSITIVE_INFINITY,
+    };
+    try {
+      for (const served of this.chain(primary)) {
+        const tried: Deployment[] = [];
+        for (let d = this.choose(served, tried, tally); d; d = this.choose(served, tried, tally)) {
+          tried.push(d);
+          const response = await this.tryDeployment(served, d, req, scope, tally);
+          if (response) {
+            scope.respond();
+            return { response, attempts: tally.attempts, upstreamWaitMs: tally.waitMs };
+          }
+          if (req.upload && tally.lastError) throw tally.lastError;
+        }
       }
+      throw this.exhausted(primary, tally);
+    } catch (err) {
+      scope.close();
+      if (err instanceof GatewayError && tally.attempts > 0)
+        err.headers[ATTEMPTS_HEADER] = String(tally.attempts);
+      throw err;
     }
-    throw lastError;
+  }
+
+  /**
+   * Shutdown after the drain timeout: aborts every request routing still owns with `reason()` (one still
+   * routing answers with it; a stream ends with it as its final SSE error event) and waits up to a second
+   * for them to wind up.
+   */
+  async abortAll(reason: () => GatewayError): Promise<void> {
+    if (this.active.size === 0) return;
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    for (const scope of this.active) scope.abort(reason());
+    await Promise.race([idle, sleep(ABORT_GRACE_MS, undefined, { ref: false })]);
   }
 
   /** @throws GatewayError 404 listing the served ids */
@@ -79,4 +138,124 @@ export class Router {
       code: 'model_not_found',
     });
   }
+
+  /** The model, then its fallbacks that exist (each once). */
+  private *chain(primary: ServedModel): Generator<ServedModel> {
+    yield primary;
+    const fallbacks = primary.routing.fallbacks;
+    if (fallbacks.length === 0) return;
+    const seen = new Set([primary.id]);
+    for (const id of fallbacks) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const served = this.registry.get(id);
+      if (served) yield served;
+      else this.logger?.warn({ model: primary.id, fallback: id }, 'fallback model is not served; skipped');
+    }
+  }
+
+  /** Picks among deployments not tried yet, not cooling down and not saturated. */
+  private choose(served: ServedModel, tried: Deployment[], tally: Tally): Deployment | undefined {
+    const now = Date.now();
+    const candidates: Deployment[] = [];
+    for (const d of served.deployments) {
+      if (tried.includes(d)) continue;
+      if (!d.state.isAvailable(now)) {
+        tally.coolingMs = Math.min(tally.coolingMs, d.state.coolingRemainingMs(now));
+      } else if (d.state.saturated) {
+        tally.capacity ??= new CapacityError(`Deployment queue is full`, 'queue_full', 1);
+      } else candidates.push(d);
+    }
+    if (candidates.length === 0) return undefined;
+    return pickDeployment(served.routing.strategy, candidates, served.rotation);
+  }
+
+  /**
+   * Calls one deployment, retrying it after retryable failures while its retries, the request's deadline
+   * and the deployment's health allow.
+   * @returns the guarded response, or undefined to move on to the next deployment
+   */
+  private async tryDeployment(
+    served: ServedModel,
+    d: Deployment,
+    req: RouteRequest,
+    scope: RequestScope,
+    tally: Tally,
+  ): Promise<ProviderResponse | undefined> {
+    scope.fixDeadline(d.timeouts.total);
+    for (let retry = 0; ; retry++) {
+      if (scope.remaining() <= 0) throw tally.lastError ?? deadlineError();
+      if (!d.state.tryAdmit()) {
+        const waitStart = performance.now();
+        try {
+          await d.state.admit(scope.signal, Math.min(d.state.settings.queueTimeoutMs, scope.remaining()));
+        } catch (err) {
+          if (!(err instanceof CapacityError)) throw err;
+          tally.capacity = err;
+          return undefined;
+        } finally {
+          tally.waitMs += performance.now() - waitStart;
+        }
+      }
+      tally.attempts++;
+      const attempt = new Attempt(d, scope);
+      try {
+        const response = await d.provider.handle({
+          endpoint: req.endpoint,
+          body: req.body,
+          ...(req.rawBody ? { rawBody: req.rawBody } : {}),
+          ...(req.upload ? { upload: req.upload } : {}),
+          clientModel: req.model,
+          model: d.model,
+          stream: req.stream,
+          signal: attempt.signal,
+          requestId: req.requestId,
+          options: served.options,
+          timing: attempt.timing,
+        });
+        const guarded = await guardResponse(response, attempt);
+        tally.waitMs += attempt.timing.waitMs;
+        return guarded;
+      } catch (thrown) {
+        const err = attempt.fail(thrown);
+        attempt.end(err);
+        tally.waitMs += attempt.timing.waitMs;
+        if (scope.signal.aborted) throw scope.signal.reason;
+        if (!isRetryable(err)) throw err;
+        tally.lastError = err;
+        if (req.upload || retry >= served.routing.maxRetries) return undefined;
+        const delay = retryDelayMs(err, retry, served.routing.retryAfterCapMs);
+        if (delay === undefined || delay >= scope.remaining()) return undefined;
+        await sleep(delay, undefined, { signal: scope.signal }).catch(() => {
+          throw scope.signal.reason;
+        });
+        tally.waitMs += delay;
+        if (!d.state.isAvailable(Date.now())) return undefined;
+      }
+    }
+  }
+
+  /** The error for a request every option refused. */
+  private exhausted(primary: ServedModel, tally: Tally): GatewayError {
+    if (tally.lastError) return tally.lastError;
+    if (tally.capacity) {
+      return new CapacityError(
+        `Every deployment of model '${primary.id}' is at capacity (max_concurrency and queue full); retry later`,
+        tally.capacity.code as 'queue_full' | 'queue_timeout',
+        1,
+      );
+    }
+    const seconds = Number.isFinite(tally.coolingMs) ? Math.max(1, Math.ceil(tally.coolingMs / 1000)) : 1;
+    return new GatewayError(
+      503,
+      `Every deployment of model '${primary.id}' is cooling down after failures; retry in ${seconds} s`,
+      { code: 'deployments_cooling_down', headers: { 'retry-after': String(seconds) } },
+    );
+  }
+}
+
+function deadlineError(): GatewayError {
+  return new GatewayError(504, 'The request exceeded its total time limit (timeouts.total)', {
+    code: 'total_timeout',
+  });
 }

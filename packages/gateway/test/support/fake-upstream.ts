@@ -39,6 +39,14 @@ export interface FakeRoute {
   lineDelayMs?: number;
   /** Never answer (for timeout tests); the socket stays open until the client gives up. */
   hang?: boolean;
+  /** Milliseconds to wait before sending the headers (a slow upstream). */
+  delayMs?: number;
+  /** Destroy the connection without answering (a connection reset before headers). */
+  reset?: boolean;
+  /** Send this many bytes of the body, then destroy the connection (truncated JSON or stream). */
+  truncateAfterBytes?: number;
+  /** Send this many lines of the body, then hang with the response open (a stall mid-stream). */
+  stallAfterLines?: number;
 }
 
 /** A route handler: a fixed answer, or a function of the recorded request. */
@@ -113,6 +121,12 @@ export async function startFakeUpstream(routes: Record<string, FakeHandler> = {}
 
 async function respond(res: ServerResponse, route: FakeRoute): Promise<void> {
   if (route.hang) return;
+  if (route.delayMs) await new Promise((r) => setTimeout(r, route.delayMs));
+  if (res.destroyed) return;
+  if (route.reset) {
+    res.socket?.destroy();
+    return;
+  }
   let body: string;
   let contentType = 'application/json';
   if (route.fixture !== undefined) {
@@ -126,13 +140,17 @@ async function respond(res: ServerResponse, route: FakeRoute): Promise<void> {
     body = route.json === undefined ? '' : JSON.stringify(route.json);
   }
   res.writeHead(route.status ?? 200, { 'content-type': contentType, ...route.headers });
-  if (!route.byteByByte && !route.lineDelayMs) {
+  if (route.truncateAfterBytes !== undefined) {
+    res.write(Buffer.from(body).subarray(0, route.truncateAfterBytes), () => res.socket?.destroy());
+    return;
+  }
+  if (!route.byteByByte && !route.lineDelayMs && route.stallAfterLines === undefined) {
     res.end(body);
     return;
   }
   const pieces = route.byteByByte ? [...Buffer.from(body)].map((b) => Buffer.from([b])) : splitLines(body);
-  for (const piece of pieces) {
-    if (res.destroyed) return;
+  for (const [i, piece] of pieces.entries()) {
+    if (res.destroyed || i === route.stallAfterLines) return;
     res.write(piece);
     await new Promise((r) => setTimeout(r, route.lineDelayMs ?? 0));
   }

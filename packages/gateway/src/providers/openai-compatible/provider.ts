@@ -1,4 +1,5 @@
 import { Agent } from 'undici';
+import { connectTimeoutMs } from '../../routing/timeouts.js';
 import type { ProviderDefinition } from '../definition.js';
 import {
   type DiscoveredModel,
@@ -74,7 +75,7 @@ export class OpenAICompatibleProvider implements Provider {
       keepAliveTimeout: 30_000,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      connect: { rejectUnauthorized: config.tls_verify, timeout: 10_000 },
+      connect: { rejectUnauthorized: config.tls_verify, timeout: connectTimeoutMs(config) },
     });
     this.http = new UpstreamHttp(id, this.agent, headers);
     this.llamacpp =

@@ -1,0 +1,105 @@
+import { performance } from 'node:perf_hooks';
+import { GatewayError, UpstreamError } from '../http/errors.js';
+import type { AttemptHooks } from './guarded-response.js';
+import type { Deployment } from './model-registry.js';
+import type { RequestScope } from './request-scope.js';
+import { toUpstreamError } from './retry-policy.js';
+import { type Expiry, Watchdog } from './watchdog.js';
+
+/**
+ * One call to one deployment, from taking its slot to the end of its response. Owns the abort signal
+ * handed to the provider (aborted by the request scope or by its {@link Watchdog}), returns the slot and
+ * records the outcome on the deployment exactly once.
+ */
+export class Attempt implements AttemptHooks {
+  readonly timing = { waitMs: 0 };
+  ended = false;
+  private readonly controller = new AbortController();
+  private readonly startedAt = performance.now();
+  private readonly watchdog: Watchdog;
+  private firstByteAt: number | undefined;
+
+  /**
+   * Call after the deployment admitted the request (its slot is held until {@link end}).
+   * @param deployment where the attempt goes
+   * @param scope the request; becomes its current attempt
+   */
+  constructor(
+    private readonly deployment: Deployment,
+    private readonly scope: RequestScope,
+  ) {
+    scope.attempt = this;
+    const { firstByte, idle } = deployment.timeouts;
+    this.watchdog = new Watchdog(this.startedAt, firstByte, idle, scope.deadline, this.expire);
+    if (scope.signal.aborted) this.abort(scope.signal.reason);
+  }
+
+  /** Handed to the provider: aborted on client disconnect, shutdown, or a timeout. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.controller.abort(reason);
+  }
+
+  firstByte(now: number): void {
+    this.firstByteAt = now;
+    this.watchdog.firstByte(now);
+  }
+
+  activity(now: number): void {
+    this.watchdog.activity(now);
+  }
+
+  /**
+   * The error to raise for something thrown during the attempt: the abort reason when the attempt was
+   * aborted (a timeout, shutdown, or the client's own reason), else the mapped upstream failure.
+   */
+  fail(err: unknown): unknown {
+    if (this.controller.signal.aborted) return this.controller.signal.reason;
+    return toUpstreamError(err, this.deployment.provider.id);
+  }
+
+  /**
+   * Stops the watchdog, returns the slot and records the outcome: upstream failures count against the
+   * deployment; client aborts and shutdown do not; any answer from the upstream (also a 4xx) counts as alive.
+   */
+  end(err?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.watchdog.stop();
+    const { state } = this.deployment;
+    state.release();
+    if (err === undefined) {
+      state.recordSuccess(this.firstByteAt === undefined ? undefined : this.firstByteAt - this.startedAt);
+    } else if (countsAgainstDeployment(err)) {
+      state.recordFailure(err, Date.now());
+    } else if (err instanceof GatewayError && !this.controller.signal.aborted) {
+      state.recordSuccess(undefined);
+    }
+    this.scope.attemptEnded(this);
+  }
+
+  private readonly expire = (expiry: Expiry): void => {
+    const { provider, timeouts } = this.deployment;
+    if (expiry === 'total') {
+      this.abort(
+        new GatewayError(504, 'The request exceeded its total time limit (timeouts.total)', {
+          code: 'total_timeout',
+        }),
+      );
+      return;
+    }
+    const message =
+      expiry === 'first_byte'
+        ? `upstream provider '${provider.id}' sent nothing within ${timeouts.firstByte} ms (timeouts.first_byte)`
+        : `upstream provider '${provider.id}' stalled: no data for ${timeouts.idle} ms (timeouts.idle)`;
+    this.abort(new UpstreamError(504, message, { failure: 'timeout', code: `${expiry}_timeout` }));
+  };
+}
+
+/** Failures that say the deployment is unwell: connect errors, timeouts, 408/429/5xx, malformed answers. */
+function countsAgainstDeployment(err: unknown): err is UpstreamError {
+  return err instanceof UpstreamError && (err.retryable || err.status >= 500 || err.failure === 'protocol');
+}

@@ -1,0 +1,170 @@
+/**
+ * Holds a provider response back until its first byte so that anything failing before then can still be
+ * retried: streams (`chunks`, and `bytes` in `text/event-stream`) are returned once their first chunk
+ * arrived; other `bytes` bodies (non-streaming JSON) are read whole, so a connection that breaks mid-body
+ * is retried too. The returned body reports every chunk and its end to the attempt (timeouts, slot
+ * release, outcome).
+ */
+import { performance } from 'node:perf_hooks';
+import { UpstreamError } from '../http/errors.js';
+import type { ProviderResponse } from '../providers/provider.js';
+
+/** What a guarded response reports to its upstream attempt. */
+export interface AttemptHooks {
+  /** Milliseconds spent waiting on the upstream; the guard adds its reads. */
+  readonly timing: { waitMs: number };
+  /** The first byte (or chunk, or JSON answer) arrived. */
+  firstByte(now: number): void;
+  /** A later chunk arrived. */
+  activity(now: number): void;
+  /** Maps an error thrown while reading the upstream to the error to raise. */
+  fail(err: unknown): unknown;
+  /** The response is over: fully read, failed (`err`), or abandoned by the client. Idempotent. */
+  end(err?: unknown): void;
+}
+
+/** SSE field prefixes a valid event stream may start with (WHATWG HTML §9.2.6). */
+const SSE_STARTS = ['data:', 'event:', 'id:', 'retry:', ':'];
+
+/**
+ * Waits for the first byte of `response` and returns a response the HTTP layer can write.
+ * @throws the mapped read error when the upstream fails before its first byte; UpstreamError 502
+ *   (`upstream_protocol_error`, not retryable) when an event stream does not start like SSE
+ */
+export async function guardResponse(
+  response: ProviderResponse,
+  hooks: AttemptHooks,
+): Promise<ProviderResponse> {
+  if (response.kind === 'json') {
+    hooks.firstByte(performance.now());
+    hooks.end();
+    return response;
+  }
+  if (response.kind === 'bytes' && !response.contentType.startsWith('text/event-stream')) {
+    const body = await readWhole(response.body, hooks);
+    hooks.end();
+    return {
+      ...response,
+      headers: { ...response.headers, 'content-length': String(body.byteLength) },
+      body: iterate([body]),
+    };
+  }
+  const source = response.kind === 'bytes' ? response.body : response.chunks;
+  const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  const started = performance.now();
+  let first: IteratorResult<unknown>;
+  try {
+    first = await iterator.next();
+  } catch (err) {
+    throw hooks.fail(err);
+  } finally {
+    hooks.timing.waitMs += performance.now() - started;
+  }
+  if (first.done) {
+    hooks.end();
+    return response.kind === 'bytes'
+      ? { ...response, body: iterate([]) }
+      : { ...response, chunks: iterate([]) };
+  }
+  if (response.kind === 'bytes' && !looksLikeSse(first.value as Uint8Array)) {
+    await iterator.return?.();
+    throw new UpstreamError(502, 'upstream sent a response that is not a valid event stream', {
+      failure: 'protocol',
+      code: 'upstream_protocol_error',
+    });
+  }
+  hooks.firstByte(performance.now());
+  const guarded = new GuardedStream(first.value, iterator, hooks);
+  return response.kind === 'bytes'
+    ? { ...response, body: guarded as GuardedStream<Uint8Array> }
+    : { ...response, chunks: guarded };
+}
+
+async function readWhole(body: AsyncIterable<Uint8Array>, hooks: AttemptHooks): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const started = performance.now();
+  try {
+    for await (const chunk of body) {
+      const now = performance.now();
+      if (size === 0) hooks.firstByte(now);
+      else hooks.activity(now);
+      parts.push(chunk);
+      size += chunk.byteLength;
+    }
+  } catch (err) {
+    throw hooks.fail(err);
+  } finally {
+    hooks.timing.waitMs += performance.now() - started;
+  }
+  return parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts, size);
+}
+
+/** An async iterable over values already in hand. */
+async function* iterate<T>(values: T[]): AsyncGenerator<T> {
+  yield* values;
+}
+
+/** True when the first bytes of a stream are (or could still become) an SSE field line or a blank line. */
+function looksLikeSse(chunk: Uint8Array): boolean {
+  let text = Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.byteLength, 16)).toString('latin1');
+  text = text.replace(/^[\r\n]+/, '');
+  if (text === '') return true;
+  return SSE_STARTS.some((p) => text.startsWith(p) || p.startsWith(text));
+}
+
+/**
+ * The rest of a stream after its first chunk. Not a generator: `return()` must release the attempt even
+ * when the consumer never started iterating (a generator's `finally` would not run then).
+ */
+class GuardedStream<T> implements AsyncIterableIterator<T> {
+  private pending: { value: T } | undefined;
+  private done = false;
+
+  constructor(
+    first: T,
+    private readonly inner: AsyncIterator<unknown>,
+    private readonly hooks: AttemptHooks,
+  ) {
+    this.pending = { value: first };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.pending) {
+      const { value } = this.pending;
+      this.pending = undefined;
+      return Promise.resolve({ done: false, value });
+    }
+    if (this.done) return Promise.resolve({ done: true, value: undefined });
+    return this.inner.next().then(this.onStep, this.onError);
+  }
+
+  async return(): Promise<IteratorResult<T>> {
+    this.finish();
+    await this.inner.return?.();
+    return { done: true, value: undefined };
+  }
+
+  private readonly onStep = (step: IteratorResult<unknown>): IteratorResult<T> => {
+    if (step.done) this.finish();
+    else this.hooks.activity(performance.now());
+    return step as IteratorResult<T>;
+  };
+
+  private readonly onError = (err: unknown): never => {
+    const mapped = this.hooks.fail(err);
+    this.finish(mapped);
+    throw mapped;
+  };
+
+  private finish(err?: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.pending = undefined;
+    this.hooks.end(err);
+  }
+}
