@@ -74,7 +74,7 @@ export async function guardResponse(
     });
   }
   hooks.firstByte(performance.now());
-  const guarded = new GuardedStream(first.value, iterator, hooks);
+  const guarded = new GuardedStream(first.value, iterator, hooks, response.kind === 'bytes');
   return response.kind === 'bytes'
     ? { ...response, body: guarded as GuardedStream<Uint8Array> }
     : { ...response, chunks: guarded };
@@ -115,18 +115,24 @@ function looksLikeSse(chunk: Uint8Array): boolean {
 
 /**
  * The rest of a stream after its first chunk. Not a generator: `return()` must release the attempt even
- * when the consumer never started iterating (a generator's `finally` would not run then).
+ * when the consumer never started iterating (a generator's `finally` would not run then). For SSE bytes, a
+ * failure that cuts an event short first yields the line breaks that close it, so the HTTP layer's final
+ * `data: {"error":...}` event starts on an event boundary.
  */
 class GuardedStream<T> implements AsyncIterableIterator<T> {
   private pending: { value: T } | undefined;
+  private failure: { error: unknown } | undefined;
+  private last: Uint8Array | undefined;
   private done = false;
 
   constructor(
     first: T,
     private readonly inner: AsyncIterator<unknown>,
     private readonly hooks: AttemptHooks,
+    private readonly sseBytes: boolean,
   ) {
     this.pending = { value: first };
+    if (sseBytes) this.last = first as Uint8Array;
   }
 
   [Symbol.asyncIterator](): this {
@@ -138,6 +144,11 @@ class GuardedStream<T> implements AsyncIterableIterator<T> {
       const { value } = this.pending;
       this.pending = undefined;
       return Promise.resolve({ done: false, value });
+    }
+    if (this.failure) {
+      const { error } = this.failure;
+      this.failure = undefined;
+      return Promise.reject(error);
     }
     if (this.done) return Promise.resolve({ done: true, value: undefined });
     return this.inner.next().then(this.onStep, this.onError);
@@ -151,14 +162,20 @@ class GuardedStream<T> implements AsyncIterableIterator<T> {
 
   private readonly onStep = (step: IteratorResult<unknown>): IteratorResult<T> => {
     if (step.done) this.finish();
-    else this.hooks.activity(performance.now());
+    else {
+      this.hooks.activity(performance.now());
+      if (this.sseBytes) this.last = step.value as Uint8Array;
+    }
     return step as IteratorResult<T>;
   };
 
-  private readonly onError = (err: unknown): never => {
+  private readonly onError = (err: unknown): IteratorResult<T> => {
     const mapped = this.hooks.fail(err);
     this.finish(mapped);
-    throw mapped;
+    const closing = this.sseBytes ? eventCloser(this.last) : '';
+    if (closing === '') throw mapped;
+    this.failure = { error: mapped };
+    return { done: false, value: Buffer.from(closing) as T };
   };
 
   private finish(err?: unknown): void {
@@ -167,4 +184,15 @@ class GuardedStream<T> implements AsyncIterableIterator<T> {
     this.pending = undefined;
     this.hooks.end(err);
   }
+}
+
+/** The line breaks that end the SSE event `last` left open ('' when it ended on an event boundary). */
+function eventCloser(last: Uint8Array | undefined): string {
+  const n = last?.byteLength ?? 0;
+  if (n === 0) return '';
+  const lf = 10;
+  if (last![n - 1] !== lf) return '\n\n';
+  if (n >= 2 && last![n - 2] === lf) return '';
+  if (n >= 3 && last![n - 2] === 13 && last![n - 3] === lf) return '';
+  return '\n';
 }
