@@ -1,0 +1,165 @@
+/**
+ * Circuit breaking end to end (real gateway process): consecutive failures or a 429 cool a deployment
+ * down, traffic moves to the others, every deployment cooling gives 503 with Retry-After, and background
+ * health probes bring a deployment back. `/health/providers` shows all of it.
+ */
+import OpenAI, { APIError } from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
+import { FaultScript, OK } from '../support/fault-script.js';
+import { type GatewayProcess, spawnGateway } from '../support/spawn-gateway.js';
+import { until } from '../support/until.js';
+
+const script = new FaultScript();
+let shared: FakeUpstream;
+let fragileUpstream: FakeUpstream;
+let modelsStatus = 200;
+let gateway: GatewayProcess;
+let client: OpenAI;
+const messages = [{ role: 'user' as const, content: 'hi' }];
+
+interface DeploymentHealth {
+  model: string;
+  upstream_model: string;
+  state: string;
+  cooldown_until: string | null;
+  cooldown_reason: string | null;
+  in_flight: number;
+  consecutive_failures: number;
+  ttfb_ewma_ms: number | null;
+  recent: { requests: number; errors: number; error_rate: number };
+}
+interface ProviderHealth {
+  id: string;
+  state: string;
+  in_flight: number;
+  deployments: DeploymentHealth[];
+}
+
+beforeAll(async () => {
+  const routes = {
+    'POST /v1/chat/completions': script.handler,
+    'GET /v1/models': { json: { object: 'list', data: [] } },
+  };
+  shared = await startFakeUpstream(routes);
+  fragileUpstream = await startFakeUpstream({
+    ...routes,
+    'GET /v1/models': () => ({ status: modelsStatus, json: { object: 'list', data: [] } }),
+  });
+  const provider = (url: string) => ({ type: 'openai-compatible', base_url: `${url}/v1`, discover: false });
+  gateway = await spawnGateway({
+    server: { log_level: 'silent' },
+    providers: { shared: provider(shared.url), fragile: provider(fragileUpstream.url) },
+    models: [
+      {
+        id: 'fragile',
+        deployments: [{ provider: 'fragile', model: 'fragile' }],
+        max_retries: 1,
+        failure_threshold: 2,
+        cooldown: '1s',
+      },
+      {
+        id: 'pair',
+        strategy: 'round-robin',
+        max_retries: 0,
+        deployments: [
+          { provider: 'shared', model: 'pair-a' },
+          { provider: 'shared', model: 'pair-b' },
+        ],
+      },
+    ],
+  });
+  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await shared?.close();
+  await fragileUpstream?.close();
+});
+
+async function health(providerId: string): Promise<ProviderHealth> {
+  const res = await fetch(`${gateway.url}/health/providers`);
+  const body = (await res.json()) as { providers: ProviderHealth[] };
+  return body.providers.find((p) => p.id === providerId)!;
+}
+
+async function chatError(modelId: string): Promise<APIError> {
+  try {
+    await client.chat.completions.create({ model: modelId, messages });
+  } catch (err) {
+    if (err instanceof APIError) return err;
+    throw err;
+  }
+  throw new Error('expected an error');
+}
+
+describe('cooldown and health', () => {
+  it('cools a deployment after N consecutive failures, answers 503 while all cool, and probes it back', async () => {
+    script.set('fragile', { status: 500, json: { error: { message: 'CUDA error' } } });
+    const first = await chatError('fragile');
+    expect(first.status).toBe(500);
+    expect(first.headers?.get('x-switchyard-attempts')).toBe('2');
+
+    const cooling = (await health('fragile')).deployments[0]!;
+    expect(cooling).toMatchObject({ state: 'cooling', consecutive_failures: 2 });
+    expect(cooling.cooldown_reason).toContain('2 consecutive failures');
+    expect(Date.parse(cooling.cooldown_until!)).toBeGreaterThan(Date.now());
+    expect((await health('fragile')).state).toBe('cooling');
+
+    const refused = await chatError('fragile');
+    expect(refused.status).toBe(503);
+    expect(refused.code).toBe('deployments_cooling_down');
+    expect(refused.headers?.get('retry-after')).toBe('1');
+    expect(script.arrivalsOf('fragile')).toHaveLength(2);
+
+    modelsStatus = 503;
+    await until(
+      async () =>
+        ((await health('fragile')).deployments[0]!.cooldown_reason ?? '').includes('health probe failed'),
+      'a failed health probe',
+    );
+    expect((await health('fragile')).deployments[0]!.state).not.toBe('healthy');
+
+    modelsStatus = 200;
+    script.set('fragile', OK);
+    await until(
+      async () => (await health('fragile')).deployments[0]!.state === 'healthy',
+      'a successful probe',
+    );
+    const back = await client.chat.completions.create({ model: 'fragile', messages });
+    expect(back.choices[0]?.message.content).toBe('Hello');
+  });
+
+  it('a 429 cools its deployment for Retry-After and traffic moves to the other deployment', async () => {
+    script.set('pair-a', {
+      status: 429,
+      headers: { 'retry-after': '30' },
+      json: { error: { message: 'quota' } },
+    });
+    script.set('pair-b', OK);
+    const first = await client.chat.completions.create({ model: 'pair', messages }).withResponse();
+    expect(first.response.headers.get('x-switchyard-attempts')).toBe('2');
+    for (let i = 0; i < 3; i++) {
+      const next = await client.chat.completions.create({ model: 'pair', messages }).withResponse();
+      expect(next.response.headers.get('x-switchyard-attempts')).toBe('1');
+    }
+    expect(script.arrivalsOf('pair-a')).toHaveLength(1);
+    expect(script.arrivalsOf('pair-b')).toHaveLength(4);
+
+    const provider = await health('shared');
+    expect(provider.state).toBe('degraded');
+    expect(provider.in_flight).toBe(0);
+    const a = provider.deployments.find((d) => d.upstream_model === 'pair-a')!;
+    const b = provider.deployments.find((d) => d.upstream_model === 'pair-b')!;
+    expect(a).toMatchObject({ state: 'cooling', cooldown_reason: 'rate limited (429)' });
+    expect(Date.parse(a.cooldown_until!) - Date.now()).toBeGreaterThan(20_000);
+    expect(a.recent).toEqual({ requests: 1, errors: 1, error_rate: 1 });
+    expect(b).toMatchObject({
+      state: 'healthy',
+      in_flight: 0,
+      recent: { requests: 4, errors: 0, error_rate: 0 },
+    });
+    expect(b.ttfb_ewma_ms).toBeGreaterThan(0);
+  });
+});
