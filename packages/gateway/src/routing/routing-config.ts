@@ -23,9 +23,9 @@ export const modelRoutingFields = {
   retry_after_cap: durationMs.optional(),
   /** Model ids tried in order once every deployment of this model failed (their own fallbacks are not followed). */
   fallbacks: z.array(z.string().min(1)).optional(),
-  /** Consecutive retryable failures that cool a deployment down. Default 3. */
+  /** Consecutive retryable failures that cool a deployment down. Default 5. */
   failure_threshold: z.number().int().min(1).optional(),
-  /** How long a deployment stays out of rotation after tripping (or a 429 without `Retry-After`). Default `30s`. */
+  /** How long a deployment stays out of rotation after tripping (or a 429 without `Retry-After`). Default `10s`. */
   cooldown: durationMs.optional(),
   /** Overrides the providers' `timeouts` for this model (`connect` is provider-level only). */
   timeouts: TimeoutsSchema.omit({ connect: true }).optional(),
@@ -48,8 +48,8 @@ export const ROUTING_DEFAULTS = {
   strategy: 'least-busy' as RoutingStrategy,
   maxRetries: 2,
   retryAfterCapMs: 10_000,
-  failureThreshold: 3,
-  cooldownMs: 30_000,
+  failureThreshold: 5,
+  cooldownMs: 10_000,
   queueSize: 100,
   queueTimeoutMs: 30_000,
 } as const;

@@ -57,12 +57,29 @@ export class Watchdog {
 
   private readonly check = (): void => {
     if (this.timer === undefined) return;
-    const now = performance.now() + SLACK_MS;
-    const due = this.streaming ? this.lastActivity + this.idleMs : this.startedAt + this.firstByteMs;
-    if (now >= this.deadline) this.expire('total');
-    else if (now >= due) this.expire(this.streaming ? 'idle' : 'first_byte');
-    else this.arm(Math.min(due, this.deadline) - now);
+    const due = this.dueAt();
+    if (performance.now() + SLACK_MS >= due) setImmediate(this.confirm);
+    else this.arm(due - performance.now());
   };
+
+  /**
+   * Runs after the poll phase that follows the timer: bytes that arrived while the event loop was busy
+   * are processed first, so a stalled gateway does not blame the upstream.
+   */
+  private readonly confirm = (): void => {
+    if (this.timer === undefined) return;
+    const now = performance.now() + SLACK_MS;
+    const due = this.dueAt();
+    if (now < due) this.arm(due - now);
+    else if (now >= this.deadline) this.expire('total');
+    else this.expire(this.streaming ? 'idle' : 'first_byte');
+  };
+
+  /** The next point at which a limit is reached. */
+  private dueAt(): number {
+    const phase = this.streaming ? this.lastActivity + this.idleMs : this.startedAt + this.firstByteMs;
+    return Math.min(phase, this.deadline);
+  }
 
   private expire(expiry: Expiry): void {
     this.timer = undefined;
