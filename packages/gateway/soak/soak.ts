@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { durationMs } from '../src/config/units.js';
 import { type FakeRoute, type FakeUpstream, startFakeUpstream } from '../test/support/fake-upstream.js';
-import { spawnGateway } from '../test/support/spawn-gateway.js';
+import { startGatewayProcess } from '../test/support/gateway-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -104,7 +104,7 @@ async function main(): Promise<number> {
       }),
     );
   }
-  const gateway = await spawnGateway({
+  const gateway = await startGatewayProcess({
     server: { log_level: 'error', drain_timeout: '2s' },
     providers: Object.fromEntries(
       upstreams.map((u, i) => [

@@ -91,15 +91,22 @@ beforeAll(async () => {
       },
       google: { type: 'gemini', base_url: `${upstream.url}/v1beta`, api_key: 'AIza-secret' },
     },
+    // Scenarios share one deployment per model: circuit breaking is off (`cooldown: 0`) so that one
+    // scenario's 429 or 503 does not cool the deployment down for the next.
     models: [
-      { id: 'claude', deployments: [{ provider: 'claude', model: 'claude-sonnet-4-5' }] },
+      { id: 'claude', cooldown: 0, deployments: [{ provider: 'claude', model: 'claude-sonnet-4-5' }] },
       {
         id: 'claude-lax',
+        cooldown: 0,
         deployments: [{ provider: 'claude', model: 'claude-sonnet-4-5' }],
         drop_unsupported_params: true,
       },
-      { id: 'gemini', deployments: [{ provider: 'google', model: 'gemini-2.5-flash' }] },
-      { id: 'gemini-embed', deployments: [{ provider: 'google', model: 'gemini-embedding-001' }] },
+      { id: 'gemini', cooldown: 0, deployments: [{ provider: 'google', model: 'gemini-2.5-flash' }] },
+      {
+        id: 'gemini-embed',
+        cooldown: 0,
+        deployments: [{ provider: 'google', model: 'gemini-embedding-001' }],
+      },
     ],
   });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'client-key', maxRetries: 0 });

@@ -86,7 +86,7 @@ export class Attempt implements AttemptHooks {
     if (expiry === 'total') {
       this.abort(
         new GatewayError(504, 'The request exceeded its total time limit (timeouts.total)', {
-          code: 'total_timeout',
+          code: 'upstream_timeout',
         }),
       );
       return;
@@ -95,7 +95,7 @@ export class Attempt implements AttemptHooks {
       expiry === 'first_byte'
         ? `upstream provider '${provider.id}' sent nothing within ${timeouts.firstByte} ms (timeouts.first_byte)`
         : `upstream provider '${provider.id}' stalled: no data for ${timeouts.idle} ms (timeouts.idle)`;
-    this.abort(new UpstreamError(504, message, { failure: 'timeout', code: `${expiry}_timeout` }));
+    this.abort(new UpstreamError(504, message, { failure: 'timeout', code: 'upstream_timeout' }));
   };
 }
 

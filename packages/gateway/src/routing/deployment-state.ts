@@ -54,6 +54,7 @@ export class DeploymentState implements LoadView {
   private needsProbe = false;
   private probing = false;
   private cooldownReason: string | null = null;
+  private cooledByRateLimit = false;
   private probeTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   private readonly queue: AdmissionQueue | undefined;
@@ -87,6 +88,11 @@ export class DeploymentState implements LoadView {
   /** True when routing may send this deployment traffic now (`now`: `Date.now()`). */
   isAvailable(now: number): boolean {
     return !this.probing && !this.needsProbe && now >= this.coolingUntil;
+  }
+
+  /** True when the current cooldown comes from an upstream 429. */
+  get rateLimited(): boolean {
+    return this.cooledByRateLimit;
   }
 
   /** True when the admission queue would refuse a request at once. */
@@ -131,10 +137,11 @@ export class DeploymentState implements LoadView {
     this.pushOutcome(0);
   }
 
-  /** The attempt failed because of the upstream; may open the circuit. */
+  /** The attempt failed because of the upstream; may open the circuit (never when `cooldownMs` is 0). */
   recordFailure(err: GatewayError, now: number): void {
     this.pushOutcome(1);
     this.consecutiveFailures++;
+    if (this.settings.cooldownMs === 0) return;
     const retryAfterMs = err instanceof UpstreamError ? err.retryAfterMs : undefined;
     if (err.status === 429) {
       this.coolDown(now, retryAfterMs ?? this.settings.cooldownMs, false, 'rate limited (429)');
@@ -176,6 +183,7 @@ export class DeploymentState implements LoadView {
   private coolDown(now: number, periodMs: number, probe: boolean, reason: string): void {
     const until = now + periodMs;
     if (until > this.coolingUntil) {
+      this.cooledByRateLimit = !probe;
       if (this.isAvailable(now)) {
         this.logger.warn({ until: new Date(until).toISOString(), reason }, 'deployment cooling down');
       }
@@ -203,6 +211,7 @@ export class DeploymentState implements LoadView {
     try {
       await this.probe();
       this.needsProbe = false;
+      this.cooledByRateLimit = false;
       this.consecutiveFailures = 0;
       this.cooldownReason = null;
       this.logger.info('deployment back in rotation after a successful health probe');

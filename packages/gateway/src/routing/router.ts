@@ -47,6 +47,8 @@ interface Tally {
   capacity: CapacityError | undefined;
   /** Smallest remaining cooldown among skipped deployments, ms. */
   coolingMs: number;
+  /** True while every cooling deployment seen was cooled by a 429. */
+  onlyRateLimited: boolean;
 }
 
 /**
@@ -90,6 +92,7 @@ export class Router {
       lastError: undefined,
       capacity: undefined,
       coolingMs: Number.POSITIVE_INFINITY,
+      onlyRateLimited: true,
     };
     try {
       for (const served of this.chain(primary)) {
@@ -162,6 +165,7 @@ export class Router {
       if (tried.includes(d)) continue;
       if (!d.state.isAvailable(now)) {
         tally.coolingMs = Math.min(tally.coolingMs, d.state.coolingRemainingMs(now));
+        if (!d.state.rateLimited) tally.onlyRateLimited = false;
       } else if (d.state.saturated) {
         tally.capacity ??= new CapacityError(`Deployment queue is full`, 'queue_full', 1);
       } else candidates.push(d);
@@ -246,6 +250,13 @@ export class Router {
       );
     }
     const seconds = Number.isFinite(tally.coolingMs) ? Math.max(1, Math.ceil(tally.coolingMs / 1000)) : 1;
+    if (tally.onlyRateLimited) {
+      return new GatewayError(
+        429,
+        `Every deployment of model '${primary.id}' is rate limited upstream; retry in ${seconds} s`,
+        { code: 'deployments_rate_limited', headers: { 'retry-after': String(seconds) } },
+      );
+    }
     return new GatewayError(
       503,
       `Every deployment of model '${primary.id}' is cooling down after failures; retry in ${seconds} s`,
@@ -256,6 +267,6 @@ export class Router {
 
 function deadlineError(): GatewayError {
   return new GatewayError(504, 'The request exceeded its total time limit (timeouts.total)', {
-    code: 'total_timeout',
+    code: 'upstream_timeout',
   });
 }

@@ -25,7 +25,10 @@ export const modelRoutingFields = {
   fallbacks: z.array(z.string().min(1)).optional(),
   /** Consecutive retryable failures that cool a deployment down. Default 5. */
   failure_threshold: z.number().int().min(1).optional(),
-  /** How long a deployment stays out of rotation after tripping (or a 429 without `Retry-After`). Default `10s`. */
+  /**
+   * How long a deployment stays out of rotation after tripping (or a 429 without `Retry-After`). Default
+   * `10s`; `0` turns circuit breaking off for the model (failures and 429s never take a deployment out).
+   */
   cooldown: durationMs.optional(),
   /** Overrides the providers' `timeouts` for this model (`connect` is provider-level only). */
   timeouts: TimeoutsSchema.omit({ connect: true }).optional(),

@@ -7,7 +7,7 @@ import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
 import { FaultScript, OK } from '../support/fault-script.js';
-import { type GatewayProcess, spawnGateway } from '../support/spawn-gateway.js';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 import { until } from '../support/until.js';
 
 const script = new FaultScript();
@@ -47,7 +47,7 @@ beforeAll(async () => {
     'GET /v1/models': () => ({ status: modelsStatus, json: { object: 'list', data: [] } }),
   });
   const provider = (url: string) => ({ type: 'openai-compatible', base_url: `${url}/v1`, discover: false });
-  gateway = await spawnGateway({
+  gateway = await startGatewayProcess({
     server: { log_level: 'silent' },
     providers: { shared: provider(shared.url), fragile: provider(fragileUpstream.url) },
     models: [
@@ -57,6 +57,17 @@ beforeAll(async () => {
         max_retries: 1,
         failure_threshold: 2,
         cooldown: '1s',
+      },
+      {
+        id: 'limited',
+        max_retries: 0,
+        deployments: [{ provider: 'shared', model: 'limited' }],
+      },
+      {
+        id: 'no-breaker',
+        cooldown: 0,
+        max_retries: 0,
+        deployments: [{ provider: 'shared', model: 'no-breaker' }],
       },
       {
         id: 'pair',
@@ -161,5 +172,31 @@ describe('cooldown and health', () => {
       recent: { requests: 4, errors: 0, error_rate: 0 },
     });
     expect(b.ttfb_ewma_ms).toBeGreaterThan(0);
+  });
+
+  it('answers 429 with the remaining Retry-After while every deployment is cooled by upstream 429s', async () => {
+    script.set('limited', {
+      status: 429,
+      headers: { 'retry-after': '20' },
+      json: { error: { message: 'quota' } },
+    });
+    const first = await chatError('limited');
+    expect(first.status).toBe(429);
+    expect(first.headers?.get('retry-after')).toBe('20');
+    const second = await chatError('limited');
+    expect(second.status).toBe(429);
+    expect(second.code).toBe('deployments_rate_limited');
+    expect(Number(second.headers?.get('retry-after'))).toBeGreaterThan(15);
+    expect(script.arrivalsOf('limited')).toHaveLength(1);
+  });
+
+  it('cooldown: 0 keeps a failing deployment in rotation', async () => {
+    script.set('no-breaker', { status: 429, json: { error: { message: 'busy' } } });
+    for (let i = 0; i < 7; i++) expect((await chatError('no-breaker')).status).toBe(429);
+    expect(script.arrivalsOf('no-breaker')).toHaveLength(7);
+    expect((await health('shared')).deployments.find((d) => d.model === 'no-breaker')).toMatchObject({
+      state: 'healthy',
+      consecutive_failures: 7,
+    });
   });
 });

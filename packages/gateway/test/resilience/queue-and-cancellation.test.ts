@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
 import { FaultScript, OK, OK_STREAM } from '../support/fault-script.js';
-import { type GatewayProcess, spawnGateway } from '../support/spawn-gateway.js';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 import { until } from '../support/until.js';
 
 const script = new FaultScript();
@@ -21,7 +21,7 @@ beforeAll(async () => {
     id,
     deployments: [{ provider: 'fake', model: id, max_concurrency: 1, ...deployment }],
   });
-  gateway = await spawnGateway({
+  gateway = await startGatewayProcess({
     server: { log_level: 'silent' },
     providers: { fake: { type: 'openai-compatible', base_url: `${upstream.url}/v1`, discover: false } },
     models: [

@@ -6,7 +6,7 @@ import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
 import { FaultScript, OK } from '../support/fault-script.js';
-import { type GatewayProcess, spawnGateway } from '../support/spawn-gateway.js';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 
 const script = new FaultScript();
 let upstream: FakeUpstream;
@@ -31,7 +31,7 @@ beforeAll(async () => {
     'POST /v1/chat/completions': script.handler,
     'GET /v1/models': { json: { object: 'list', data: [] } },
   });
-  gateway = await spawnGateway({
+  gateway = await startGatewayProcess({
     server: { log_level: 'silent' },
     providers: { fake: { type: 'openai-compatible', base_url: `${upstream.url}/v1`, discover: false } },
     models: [

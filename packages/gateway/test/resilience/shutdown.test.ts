@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
 import { FaultScript, OK_STREAM } from '../support/fault-script.js';
-import { spawnGateway } from '../support/spawn-gateway.js';
+import { startGatewayProcess } from '../support/gateway-process.js';
 import { until } from '../support/until.js';
 
 const script = new FaultScript();
@@ -45,11 +45,11 @@ function post(url: string, model: string, stream: boolean): Promise<Response> {
 describe('graceful shutdown', () => {
   it('finishes in-flight streams within the drain timeout, refuses new connections, exits 0', async () => {
     script.set('drip', { ...OK_STREAM, lineDelayMs: 100 });
-    const gateway = await spawnGateway(config('10s'));
+    const gateway = await startGatewayProcess(config('10s'));
     const res = await post(gateway.url, 'drip', true);
     const text = res.text();
     await until(() => upstream.openResponses() === 1, 'the stream to start');
-    const exit = gateway.stop('SIGTERM');
+    const exit = gateway.stop();
     await until(() => gateway.output().includes('SIGTERM received'), 'the signal to be handled');
     await expect(post(gateway.url, 'drip', false)).rejects.toThrow();
     const body = await text;
@@ -61,11 +61,12 @@ describe('graceful shutdown', () => {
   it('after the drain timeout ends streams with an error event and waiting requests with 503 (SIGINT)', async () => {
     script.set('drip', { ...OK_STREAM, lineDelayMs: 2_000 });
     script.set('hang', { hang: true });
-    const gateway = await spawnGateway(config('300ms'));
+    const gateway = await startGatewayProcess(config('300ms'));
     const streaming = await post(gateway.url, 'drip', true);
     const waiting = post(gateway.url, 'hang', false);
     await until(() => upstream.openResponses() === 2, 'both requests to reach the upstream');
-    const exit = gateway.stop('SIGINT');
+    const exit = new Promise((resolve) => gateway.child.once('exit', resolve));
+    gateway.child.kill('SIGINT');
     const body = await streaming.text();
     expect(body).toContain('"role":"assistant"');
     const last = body.trimEnd().split('\n\n').at(-1)!;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
 import { FaultScript, OK } from '../support/fault-script.js';
-import { type GatewayProcess, spawnGateway } from '../support/spawn-gateway.js';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 import { until } from '../support/until.js';
 
 const script = new FaultScript();
@@ -25,7 +25,7 @@ beforeAll(async () => {
       { provider: 'fake', model: `${id}-b`, weight: weights[1] },
     ],
   });
-  gateway = await spawnGateway({
+  gateway = await startGatewayProcess({
     server: { log_level: 'silent' },
     providers: { fake: { type: 'openai-compatible', base_url: `${upstream.url}/v1`, discover: false } },
     models: [

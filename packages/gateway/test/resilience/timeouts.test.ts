@@ -7,7 +7,7 @@ import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
 import { FaultScript, OK, OK_STREAM } from '../support/fault-script.js';
-import { type GatewayProcess, spawnGateway } from '../support/spawn-gateway.js';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 import { until } from '../support/until.js';
 
 const script = new FaultScript();
@@ -34,7 +34,7 @@ beforeAll(async () => {
     failure_threshold: 10,
     ...extra,
   });
-  gateway = await spawnGateway({
+  gateway = await startGatewayProcess({
     server: { log_level: 'silent' },
     providers: {
       strict: provider({ first_byte: '300ms', idle: '300ms' }),
@@ -80,7 +80,8 @@ describe('timeouts', () => {
     script.set('hang', { hang: true });
     const err = await caught(() => client.chat.completions.create({ model: 'hang', messages }));
     expect(err.status).toBe(504);
-    expect(err.code).toBe('first_byte_timeout');
+    expect(err.code).toBe('upstream_timeout');
+    expect(err.message).toContain('sent nothing within 300 ms (timeouts.first_byte)');
     expect(err.headers?.get('x-switchyard-attempts')).toBe('2');
     expect(script.arrivalsOf('hang')).toHaveLength(2);
     await until(() => upstream.openResponses() === 0, 'the gateway to drop the hung upstream requests');
@@ -125,7 +126,8 @@ describe('timeouts', () => {
     script.set('total', { hang: true });
     const err = await caught(() => client.chat.completions.create({ model: 'total', messages }));
     expect(err.status).toBe(504);
-    expect(err.code).toBe('total_timeout');
+    expect(err.code).toBe('upstream_timeout');
+    expect(err.message).toContain('total time limit (timeouts.total)');
     expect(script.arrivalsOf('total')).toHaveLength(1);
   });
 
