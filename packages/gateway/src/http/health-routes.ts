@@ -4,7 +4,8 @@ import type { ModelRegistry } from '../routing/model-registry.js';
 /**
  * `GET /health`: liveness, `{"status":"ok"}`, no auth. `GET /health/providers`: per provider
  * `{id, type, reachable, latency_ms, model_count, last_error, checked_at}` from the last periodic check
- * (modelled on Llama Stack's provider health).
+ * (modelled on Llama Stack's provider health), plus routing health: `state`, `in_flight`, `recent` and
+ * `deployments` (see `ProviderStatus` in routing/model-registry.ts).
  * @returns the registered paths with their methods
  */
 export function registerHealthRoutes(app: FastifyInstance, registry: ModelRegistry): Map<string, string[]> {
