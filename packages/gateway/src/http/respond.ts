@@ -83,7 +83,10 @@ export async function writeRouted(
 const SSE_EXTRA = { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', ...SSE_EXTRA };
 
-/** Ends an SSE stream that failed after it started with `data: {"error": {...}}` (no `[DONE]`). */
+/**
+ * Ends an SSE stream that failed after it started: `data: {"error": {...}}` (the openai SDK raises it as an
+ * APIError), then `data: [DONE]`, since a stream must always end with it (shared/api/openai.md §1.3, §6).
+ */
 export function endStreamWithError(res: ServerResponse, err: unknown): void {
   if (res.destroyed || res.writableEnded) return;
   const error =
@@ -92,7 +95,7 @@ export function endStreamWithError(res: ServerResponse, err: unknown): void {
       : new GatewayError(502, `upstream stream failed: ${(err as Error)?.message ?? String(err)}`, {
           code: 'stream_error',
         });
-  res.end(sseData(error.toBody()));
+  res.end(sseData(error.toBody()) + SSE_DONE);
 }
 
 function overheadMs(clock: RequestClock, upstreamWaitMs: number): string {

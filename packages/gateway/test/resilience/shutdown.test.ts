@@ -69,8 +69,9 @@ describe('graceful shutdown', () => {
     gateway.child.kill('SIGINT');
     const body = await streaming.text();
     expect(body).toContain('"role":"assistant"');
-    const last = body.trimEnd().split('\n\n').at(-1)!;
-    expect(JSON.parse(last.slice('data: '.length))).toMatchObject({
+    const [errorEvent, done] = body.trimEnd().split('\n\n').slice(-2);
+    expect(done).toBe('data: [DONE]');
+    expect(JSON.parse(errorEvent!.slice('data: '.length))).toMatchObject({
       error: { code: 'server_shutting_down', type: 'server_error' },
     });
     const answer = await waiting;
