@@ -50,7 +50,9 @@ export type DrainedChunks = Awaited<ReturnType<typeof drainChunks>>;
 /**
  * Streams a recorded transcript through a provider twice: the fake upstream sends `fixture` on `routeKey`
  * whole, then one byte at a time, and `run` makes the provider call each time.
- * @returns the drained answers, whole first; a parser that depends on chunk boundaries makes them differ
+ * @returns the drained answers, whole first; a parser that depends on chunk boundaries makes them differ.
+ *   `created` (the gateway's clock, for providers that send none) is set to 0 in both, since the two runs may
+ *   straddle a second.
  */
 export async function replayWholeAndByteByByte(
   fake: FakeUpstream,
@@ -61,7 +63,11 @@ export async function replayWholeAndByteByByte(
   const results: DrainedChunks[] = [];
   for (const byteByByte of [false, true]) {
     fake.route(routeKey, { fixture, byteByByte });
-    results.push(await drainChunks(await run()));
+    const drained = await drainChunks(await run());
+    for (const chunk of drained.chunks as { created?: number }[]) {
+      if (typeof chunk.created === 'number') chunk.created = 0;
+    }
+    results.push(drained);
   }
   return [results[0]!, results[1]!];
 }
