@@ -86,7 +86,7 @@ export async function handleInference(
       signal: controller.signal,
       requestId: request.id,
     });
-    await writeRouted(res, routed, clock);
+    request.server.metrics.observeOverhead(endpoint, await writeRouted(res, routed, clock));
   } catch (err) {
     if (controller.signal.aborted) {
       res.destroy();

@@ -9,7 +9,7 @@ export const OVERHEAD_HEADER = 'x-switchyard-overhead-ms';
 /** Response header: upstream attempts made for this request. */
 export const ATTEMPTS_HEADER = 'x-switchyard-attempts';
 
-/** Timing of one request, for the overhead header. */
+/** Timing of one request, for the overhead header and metric. */
 export interface RequestClock {
   /** `performance.now()` when the request arrived, ms. */
   startedAt: number;
@@ -19,19 +19,29 @@ export interface RequestClock {
  * Writes a routed provider response to the client socket: JSON, OpenAI chunks as SSE (ending with
  * `data: [DONE]`), or upstream bytes unbuffered. An error thrown before the first chunk propagates (the
  * caller answers with the error's status); after the first byte it becomes a final SSE error event.
- * Returns when the response is finished or the client went away.
+ * The {@link OVERHEAD_HEADER} carries the overhead up to the response headers.
+ * @returns when the response is finished or the client went away: the gateway's overhead for the whole
+ *   request in ms, i.e. the elapsed time minus the upstream wait before the answer and the time spent
+ *   waiting for each further body part or chunk (for translated providers that wait includes translation)
  */
 export async function writeRouted(
   res: ServerResponse,
   routed: RoutedResponse,
   clock: RequestClock,
-): Promise<void> {
+): Promise<number> {
   const { response } = routed;
+  let waitMs = routed.upstreamWaitMs;
   const common = (): Record<string, string> => ({
     ...response.headers,
-    [OVERHEAD_HEADER]: overheadMs(clock, routed.upstreamWaitMs),
+    [OVERHEAD_HEADER]: overheadMs(clock, waitMs).toFixed(3),
     [ATTEMPTS_HEADER]: String(routed.attempts),
   });
+  const next = async <T>(iterator: AsyncIterator<T>): Promise<IteratorResult<T>> => {
+    const asked = performance.now();
+    const step = await iterator.next();
+    waitMs += performance.now() - asked;
+    return step;
+  };
 
   if (response.kind === 'json') {
     const payload = JSON.stringify(response.body);
@@ -41,25 +51,25 @@ export async function writeRouted(
       'content-length': Buffer.byteLength(payload),
     });
     res.end(payload);
-    return;
+    return overheadMs(clock, waitMs);
   }
 
   if (response.kind === 'chunks') {
     const iterator = response.chunks[Symbol.asyncIterator]();
-    const first = await iterator.next();
+    const first = await next(iterator);
     res.writeHead(200, { ...common(), ...SSE_HEADERS });
     try {
-      for (let step = first; !step.done; step = await iterator.next()) {
+      for (let step = first; !step.done; step = await next(iterator)) {
         if (!res.write(sseData(step.value))) await drained(res);
-        if (res.destroyed) return;
+        if (res.destroyed) break;
       }
-      res.end(SSE_DONE);
+      if (!res.destroyed) res.end(SSE_DONE);
     } catch (err) {
       endStreamWithError(res, err);
     } finally {
       await iterator.return?.();
     }
-    return;
+    return overheadMs(clock, waitMs);
   }
 
   const isSse = response.contentType.startsWith('text/event-stream');
@@ -68,16 +78,20 @@ export async function writeRouted(
     'content-type': response.contentType,
     ...(isSse ? SSE_EXTRA : {}),
   });
+  const body = response.body[Symbol.asyncIterator]();
   try {
-    for await (const chunk of response.body) {
-      if (!res.write(chunk)) await drained(res);
-      if (res.destroyed) return;
+    for (let step = await next(body); !step.done; step = await next(body)) {
+      if (!res.write(step.value)) await drained(res);
+      if (res.destroyed) break;
     }
-    res.end();
+    if (!res.destroyed) res.end();
   } catch (err) {
     if (isSse) endStreamWithError(res, err);
     else res.destroy();
+  } finally {
+    await body.return?.();
   }
+  return overheadMs(clock, waitMs);
 }
 
 const SSE_EXTRA = { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
@@ -98,8 +112,8 @@ export function endStreamWithError(res: ServerResponse, err: unknown): void {
   res.end(sseData(error.toBody()) + SSE_DONE);
 }
 
-function overheadMs(clock: RequestClock, upstreamWaitMs: number): string {
-  return Math.max(0, performance.now() - clock.startedAt - upstreamWaitMs).toFixed(3);
+function overheadMs(clock: RequestClock, upstreamWaitMs: number): number {
+  return Math.max(0, performance.now() - clock.startedAt - upstreamWaitMs);
 }
 
 function drained(res: ServerResponse): Promise<void> {

@@ -9,6 +9,7 @@ import { registerJsonBodyParser } from './body-parser.js';
 import { registerErrorHandling } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { type InflightRequests, registerInflightTracking } from './inflight.js';
+import { registerMetricsRoute } from './metrics-routes.js';
 import { registerMultipartUploads } from './multipart-upload.js';
 import { registerOpenAIRoutes, registerRequestClock } from './openai-routes.js';
 import { registerVllmRoutes } from './vllm-routes.js';
@@ -44,6 +45,7 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
   registerApiKeyAuth(app, deps.server.api_keys ?? []);
   const routes = new Map([
     ...registerHealthRoutes(app, deps.registry),
+    ...registerMetricsRoute(app),
     ...registerOpenAIRoutes(app, { registry: deps.registry, router: deps.router }),
     ...registerVllmRoutes(app, { router: deps.router }),
   ]);
