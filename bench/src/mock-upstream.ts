@@ -75,7 +75,14 @@ const LAST_CHUNK = chunkEvent({}, 'stop');
 const DONE = Buffer.from('data: [DONE]\n\n');
 const STREAM_MARKER = /"stream"\s*:\s*true/;
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
+/** JSON answers carry their length (as real servers do), so they are not sent with chunked framing. */
+const jsonHeaders = (body: Buffer) => ({ 'content-type': 'application/json', 'content-length': body.length });
+const COMPLETION_HEADERS = jsonHeaders(COMPLETION);
+const MODELS_HEADERS = jsonHeaders(MODELS);
+const NOT_FOUND = Buffer.from(
+  '{"error":{"message":"not found","type":"invalid_request_error","param":null,"code":null}}',
+);
+const NOT_FOUND_HEADERS = jsonHeaders(NOT_FOUND);
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
 
 function readBody(req: IncomingMessage, done: (body: string) => void): void {
@@ -123,12 +130,12 @@ export async function startMockUpstream(
     if (req.method === 'POST' && url === '/v1/chat/completions') {
       readBody(req, (body) => {
         if (STREAM_MARKER.test(body)) stream(res, current);
-        else res.writeHead(200, JSON_HEADERS).end(COMPLETION);
+        else res.writeHead(200, COMPLETION_HEADERS).end(COMPLETION);
       });
       return;
     }
     if (req.method === 'GET' && url === '/v1/models') {
-      res.writeHead(200, JSON_HEADERS).end(MODELS);
+      res.writeHead(200, MODELS_HEADERS).end(MODELS);
       return;
     }
     if (req.method === 'PUT' && url === '/_mock/stream') {
@@ -140,9 +147,7 @@ export async function startMockUpstream(
       });
       return;
     }
-    res
-      .writeHead(404, JSON_HEADERS)
-      .end('{"error":{"message":"not found","type":"invalid_request_error","param":null,"code":null}}');
+    res.writeHead(404, NOT_FOUND_HEADERS).end(NOT_FOUND);
   });
   server.headersTimeout = 0;
   server.requestTimeout = 0;
