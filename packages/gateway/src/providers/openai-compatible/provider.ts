@@ -14,6 +14,7 @@ import { LlamaCppExtraEndpoints } from './llamacpp/extra-endpoints.js';
 import { multipartBoundary, renameMultipartModel } from './multipart-model-rename.js';
 import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatiblePreset } from './presets.js';
 import { serverRoot } from './server-root.js';
+import type { UpstreamResponse as UpstreamCallResponse } from './upstream-call.js';
 import { finalForUpload, UpstreamHttp, type UpstreamResponse } from './upstream-http.js';
 
 /** Paths below `base_url` for the OpenAI routes (shared/api/openai.md). */
@@ -124,7 +125,7 @@ export class OpenAICompatibleProvider implements Provider {
       req.rawBody && req.body.model === req.model
         ? req.rawBody
         : JSON.stringify({ ...req.body, model: req.model });
-    return bytes(await this.http.post(url, body, 'application/json', req));
+    return bytes(await this.http.postBytes(url, body, req));
   }
 
   /**
@@ -153,7 +154,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 }
 
-function bytes(res: UpstreamResponse): ProviderResponse {
+function bytes(res: UpstreamResponse | UpstreamCallResponse): ProviderResponse {
   const contentType = res.headers['content-type'];
   return {
     kind: 'bytes',
