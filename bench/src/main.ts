@@ -15,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
 import { MOCK_MODEL, type StreamShape } from './mock-upstream.js';
-import { freePort, type Managed, rssMiB, startPinned, waitForPort } from './processes.js';
+import { cpuSeconds, freePort, type Managed, rssMiB, startPinned, waitForPort } from './processes.js';
 import { ratios, renderMarkdown, verdicts } from './report.js';
 import { runStreams } from './stream-client.js';
-import { type Figures, type Round, summarize } from './summarize.js';
+import { type Figures, type LoadResult, type Round, summarize } from './summarize.js';
 import { OVERHEAD_HEADER, startTarget, TARGET_NAMES, type Target, type TargetName } from './targets.js';
 import { runWrk } from './wrk.js';
 
@@ -37,10 +37,11 @@ const mode = flags.smoke ? 'smoke' : 'full';
 
 /** Durations in seconds, counts of requests/streams. */
 const settings = flags.smoke
-  ? { rounds: 1, warmupS: 0, loadS: 1, c256: false, streams: 5, memoryStreams: 100 }
-  : { rounds: 3, warmupS: 1, loadS: 5, c256: true, streams: 40, memoryStreams: 1000 };
+  ? { rounds: 1, warmupS: 0, loadS: 1, c256: false, streams: 3, memoryStreams: 100 }
+  : { rounds: 3, warmupS: 1, loadS: 5, c256: true, streams: 30, memoryStreams: 1000 };
 if (flags.rounds) settings.rounds = Number(flags.rounds);
-const STREAM_SHAPE: StreamShape = { chunks: 10, intervalMs: 10 };
+/** 20 ms between chunks: a stall of the shared machine shorter than 10 ms cannot pass for coalescing. */
+const STREAM_SHAPE: StreamShape = { chunks: 8, intervalMs: 20 };
 const MEMORY_SHAPE: StreamShape = flags.smoke
   ? { chunks: 4, intervalMs: 250 }
   : { chunks: 20, intervalMs: 400 };
@@ -92,14 +93,19 @@ async function load(target: Target, connections: number, collect: boolean) {
     core: LOAD_CORE,
   };
   if (settings.warmupS > 0) await runWrk({ ...base, durationS: settings.warmupS });
-  const result = await runWrk({
+  const cpuBefore = target.pid ? cpuSeconds(target.pid) : 0;
+  const wrk = await runWrk({
     ...base,
     durationS: settings.loadS,
     ...(collect ? { collectHeader: OVERHEAD_HEADER } : {}),
   });
+  const result: LoadResult = target.pid
+    ? { ...wrk, cpuUsPerRequest: ((cpuSeconds(target.pid) - cpuBefore) * 1e6) / Math.max(1, wrk.requests) }
+    : wrk;
   log(
     `  ${target.name.padEnd(10)} c${connections}: ${result.requestsPerSecond.toFixed(0)} req/s, ` +
-      `p50 ${result.latencyMs.p50.toFixed(3)} ms, p99 ${result.latencyMs.p99.toFixed(3)} ms, errors ${result.errors}`,
+      `p50 ${result.latencyMs.p50.toFixed(3)} ms, p99 ${result.latencyMs.p99.toFixed(3)} ms, errors ${result.errors}` +
+      (result.cpuUsPerRequest === undefined ? '' : `, ${result.cpuUsPerRequest.toFixed(0)} µs CPU/request`),
   );
   return result;
 }
@@ -155,7 +161,13 @@ function loadSummary(results: Round['c1']) {
   return Object.fromEntries(
     Object.entries(results).map(([name, w]) => [
       name,
-      { rps: w.requestsPerSecond, p50Ms: w.latencyMs.p50, p99Ms: w.latencyMs.p99, errors: w.errors },
+      {
+        rps: w.requestsPerSecond,
+        p50Ms: w.latencyMs.p50,
+        p99Ms: w.latencyMs.p99,
+        errors: w.errors,
+        cpuUsPerRequest: w.cpuUsPerRequest,
+      },
     ]),
   );
 }

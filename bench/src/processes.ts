@@ -2,7 +2,7 @@
  * Child processes of the harness: started pinned to one core with taskset (which execs, so the child's PID is
  * the server's), awaited until their port accepts connections, measured through /proc, stopped by PID.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -113,6 +113,27 @@ export function rssMiB(pid: number): number {
     }
   }
   return kib / 1024;
+}
+
+/** Kernel clock ticks per second, the unit of CPU times in /proc/<pid>/stat. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/**
+ * CPU time (user + system) used so far by a process and its live descendants, in seconds, from fields 14
+ * and 15 of /proc/<pid>/stat (resolution one clock tick, usually 10 ms).
+ */
+export function cpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited
+    }
+  }
+  return ticks / CLOCK_TICKS;
 }
 
 /** A free TCP port on 127.0.0.1 (bound to port 0, then released). */

@@ -35,21 +35,32 @@ export interface Verdict {
   pass: boolean;
 }
 
+/** One pair's ratios: throughput (higher is faster), added latency and CPU per request (lower is). */
+export interface PairRatios {
+  rpsC32: number;
+  rpsC256: number;
+  addedP50: number;
+  addedP99: number;
+  /** Proxy CPU time per request at 32 connections. */
+  cpuC32: number;
+}
+
 /** Ratios between targets (NaN when one side is missing). */
 export interface Ratios {
-  switchyardOverNginx: { rpsC32: number; rpsC256: number; addedP50: number; addedP99: number };
-  portkeyOverSwitchyard: { rpsC32: number; rpsC256: number; addedP50: number; addedP99: number };
+  switchyardOverNginx: PairRatios;
+  portkeyOverSwitchyard: PairRatios;
 }
 
 const ratio = (a: number | undefined, b: number | undefined) => (a ?? Number.NaN) / (b ?? Number.NaN);
 
-/** Switchyard/nginx and Portkey/Switchyard for throughput (higher is faster) and added latency (lower is). */
+/** Switchyard/nginx and Portkey/Switchyard for every figure of {@link PairRatios}. */
 export function ratios(f: Figures): Ratios {
-  const pair = (a: TargetName, b: TargetName) => ({
+  const pair = (a: TargetName, b: TargetName): PairRatios => ({
     rpsC32: ratio(f.throughputC32[a]?.rps, f.throughputC32[b]?.rps),
     rpsC256: ratio(f.throughputC256[a]?.rps, f.throughputC256[b]?.rps),
     addedP50: ratio(f.addedLatencyC1[a]?.p50Ms, f.addedLatencyC1[b]?.p50Ms),
     addedP99: ratio(f.addedLatencyC1[a]?.p99Ms, f.addedLatencyC1[b]?.p99Ms),
+    cpuC32: ratio(f.throughputC32[a]?.cpuUsPerRequest, f.throughputC32[b]?.cpuUsPerRequest),
   });
   return {
     switchyardOverNginx: pair('switchyard', 'nginx'),
@@ -128,6 +139,8 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+const LOAD_HEADER = ['target', 'req/s', 'p50', 'p99', 'errors', 'proxy CPU µs/request'];
+
 function loadRows(
   names: readonly TargetName[],
   figures: Partial<Record<TargetName, LoadFigure>>,
@@ -136,7 +149,7 @@ function loadRows(
     .filter((n) => figures[n])
     .map((n) => {
       const f = figures[n]!;
-      return [n, fmt(f.rps), fmt(f.p50Ms), fmt(f.p99Ms), String(f.errors)];
+      return [n, fmt(f.rps), fmt(f.p50Ms), fmt(f.p99Ms), String(f.errors), fmt(f.cpuUsPerRequest)];
     });
 }
 
@@ -184,12 +197,12 @@ export function renderMarkdown(info: RunInfo, names: readonly TargetName[], f: F
     '',
     '## Throughput at 32 connections',
     '',
-    table(['target', 'req/s', 'p50', 'p99', 'errors'], loadRows(names, f.throughputC32)),
+    table(LOAD_HEADER, loadRows(names, f.throughputC32)),
     '',
     '## Throughput at 256 connections',
     '',
     Object.keys(f.throughputC256).length
-      ? table(['target', 'req/s', 'p50', 'p99', 'errors'], loadRows(names, f.throughputC256))
+      ? table(LOAD_HEADER, loadRows(names, f.throughputC256))
       : 'not run (smoke mode)',
     '',
     '## Streaming',
@@ -248,8 +261,11 @@ export function renderMarkdown(info: RunInfo, names: readonly TargetName[], f: F
     '',
     '## Ratios',
     '',
+    "CPU per request is the proxy's user + system time over the 32-connection run divided by the requests served;",
+    'unlike throughput it hardly moves when other jobs share the machine.',
+    '',
     table(
-      ['ratio', 'req/s @32', 'req/s @256', 'added p50', 'added p99'],
+      ['ratio', 'req/s @32', 'req/s @256', 'added p50', 'added p99', 'CPU/request @32'],
       [
         ['Switchyard / nginx', ...Object.values(r.switchyardOverNginx).map(fmt)],
         ['Portkey / Switchyard', ...Object.values(r.portkeyOverSwitchyard).map(fmt)],

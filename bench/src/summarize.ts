@@ -8,22 +8,31 @@ import type { StreamTiming } from './stream-client.js';
 import type { TargetName } from './targets.js';
 import type { WrkResult } from './wrk.js';
 
+/**
+ * One load run: wrk's result, plus the proxy's CPU time per request in µs (process tree, user + system) when
+ * the target is a proxy. CPU per request is the figure that stays meaningful when other jobs share the
+ * machine: throughput then moves with the scheduler, CPU per request much less.
+ */
+export type LoadResult = WrkResult & { cpuUsPerRequest?: number };
+
 /** Measurements of one round: every target once per scenario. */
 export interface Round {
   /** One connection, sequential requests. */
-  c1: Partial<Record<TargetName, WrkResult>>;
-  c32: Partial<Record<TargetName, WrkResult>>;
-  c256: Partial<Record<TargetName, WrkResult>>;
+  c1: Partial<Record<TargetName, LoadResult>>;
+  c32: Partial<Record<TargetName, LoadResult>>;
+  c256: Partial<Record<TargetName, LoadResult>>;
   /** Sequential streams. */
   streams: Partial<Record<TargetName, StreamTiming[]>>;
 }
 
-/** A load figure: throughput in requests/s, latencies in ms, failed requests. */
+/** A load figure: throughput in requests/s, latencies in ms, failed requests, proxy CPU µs per request. */
 export interface LoadFigure {
   rps: number;
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** Absent for `direct` (no proxy process). */
+  cpuUsPerRequest?: number;
 }
 
 /** Streaming figure of one target, in ms except `coalescedShare` (0..1). */
@@ -60,17 +69,19 @@ export interface Figures {
 }
 
 function loadFigures(
-  runs: Partial<Record<TargetName, WrkResult>>[],
+  runs: Partial<Record<TargetName, LoadResult>>[],
 ): Partial<Record<TargetName, LoadFigure>> {
   const out: Partial<Record<TargetName, LoadFigure>> = {};
   const names = new Set(runs.flatMap((r) => Object.keys(r) as TargetName[]));
   for (const name of names) {
-    const results = runs.map((r) => r[name]).filter((r): r is WrkResult => r !== undefined);
+    const results = runs.map((r) => r[name]).filter((r): r is LoadResult => r !== undefined);
+    const cpu = results.flatMap((r) => (r.cpuUsPerRequest === undefined ? [] : [r.cpuUsPerRequest]));
     out[name] = {
       rps: median(results.map((r) => r.requestsPerSecond)),
       p50Ms: median(results.map((r) => r.latencyMs.p50)),
       p99Ms: median(results.map((r) => r.latencyMs.p99)),
       errors: results.reduce((sum, r) => sum + r.errors, 0),
+      ...(cpu.length ? { cpuUsPerRequest: median(cpu) } : {}),
     };
   }
   return out;
@@ -83,7 +94,7 @@ function addedLatency(rounds: readonly Round[]): Figures['addedLatencyC1'] {
   for (const name of names) {
     const pairs = rounds
       .map((r) => ({ proxy: r.c1[name], direct: r.c1.direct }))
-      .filter((p): p is { proxy: WrkResult; direct: WrkResult } => !!p.proxy && !!p.direct);
+      .filter((p): p is { proxy: LoadResult; direct: LoadResult } => !!p.proxy && !!p.direct);
     out[name] = {
       p50Ms: median(pairs.map((p) => p.proxy.latencyMs.p50 - p.direct.latencyMs.p50)),
       p99Ms: median(pairs.map((p) => p.proxy.latencyMs.p99 - p.direct.latencyMs.p99)),

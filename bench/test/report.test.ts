@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { fmt, ratios, renderMarkdown, TARGETS, verdicts } from '../src/report.js';
 import type { Figures, LoadFigure } from '../src/summarize.js';
 
-const load = (rps: number, p50Ms = 1, p99Ms = 2): LoadFigure => ({ rps, p50Ms, p99Ms, errors: 0 });
+const load = (rps: number, p50Ms = 1, p99Ms = 2, cpuUsPerRequest?: number): LoadFigure => ({
+  rps,
+  p50Ms,
+  p99Ms,
+  errors: 0,
+  ...(cpuUsPerRequest === undefined ? {} : { cpuUsPerRequest }),
+});
 
 /** Figures where Switchyard meets every target. */
 function passing(): Figures {
@@ -14,7 +20,12 @@ function passing(): Figures {
       switchyard: load(7000, 0.2, 0.8),
     },
     addedLatencyC1: { nginx: { p50Ms: 0.05, p99Ms: 0.2 }, switchyard: { p50Ms: 0.15, p99Ms: 0.7 } },
-    throughputC32: { direct: load(30000), nginx: load(20000), switchyard: load(12000), portkey: load(800) },
+    throughputC32: {
+      direct: load(30000),
+      nginx: load(20000, 1, 2, 25),
+      switchyard: load(12000, 1, 2, 50),
+      portkey: load(800, 1, 2, 900),
+    },
     throughputC256: { direct: load(28000), nginx: load(19000), switchyard: load(11000), portkey: load(700) },
     streaming: {
       direct: { ttftP50Ms: 0.7, addedTtftP50Ms: 0, gapP50Ms: 10, gapP1Ms: 9, coalescedShare: 0 },
@@ -69,6 +80,8 @@ describe('ratios', () => {
     expect(r.switchyardOverNginx.addedP50).toBeCloseTo(3);
     expect(r.portkeyOverSwitchyard.rpsC256).toBeCloseTo(700 / 11000);
     expect(r.portkeyOverSwitchyard.addedP50).toBeNaN();
+    expect(r.switchyardOverNginx.cpuC32).toBe(2);
+    expect(r.portkeyOverSwitchyard.cpuC32).toBe(18);
   });
 });
 
@@ -78,11 +91,12 @@ describe('renderMarkdown', () => {
   it('renders one row per target and the PASS/MISS list', () => {
     const md = renderMarkdown(info, ['direct', 'nginx', 'switchyard', 'portkey'], passing());
     expect(md).toContain('| cores | 2 |');
-    expect(md).toContain('| switchyard | 12000 | 1.00 | 2.00 | 0 |');
+    expect(md).toContain('| switchyard | 12000 | 1.00 | 2.00 | 0 | 50.0 |');
+    expect(md).toContain('| direct | 30000 | 1.00 | 2.00 | 0 | – |');
     expect(md).toContain('| switchyard | 0.900 | 0.200 | 10.0 | 9.00 | 0.000% |');
     expect(md).toContain('| switchyard | 60.0 | 120 | 1000 |');
     expect(md).toContain('| 5000 | 0.080 | 0.300 |');
-    expect(md).toContain('| Switchyard / nginx | 0.600 | 0.579 | 3.00 | 3.50 |');
+    expect(md).toContain('| Switchyard / nginx | 0.600 | 0.579 | 3.00 | 3.50 | 2.00 |');
     expect(md).toContain('| PASS | added latency p50 at concurrency 1 (ms) | 0.150 | ≤ 0.25 ms |');
     expect(md).not.toContain('MISS');
   });

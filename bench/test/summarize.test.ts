@@ -62,6 +62,18 @@ describe('summarize', () => {
     expect(f.switchyardOverhead).toEqual({ count: 3, p50Ms: 0.2, p99Ms: 0.3 });
   });
 
+  it('takes the median CPU per request of a proxy and reports none for direct', () => {
+    const round = (cpu: number): Round => ({
+      c1: {},
+      c32: { direct: wrk(1, 2), nginx: { ...wrk(1, 2), cpuUsPerRequest: cpu } },
+      c256: {},
+      streams: {},
+    });
+    const f = summarize([round(30), round(90), round(25)], 10, {});
+    expect(f.throughputC32.nginx?.cpuUsPerRequest).toBe(30);
+    expect(f.throughputC32.direct).not.toHaveProperty('cpuUsPerRequest');
+  });
+
   it('measures added TTFT and counts coalesced chunks against the mock interval', () => {
     const rounds: Round[] = [
       {
