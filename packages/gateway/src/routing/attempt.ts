@@ -31,7 +31,7 @@ export class Attempt implements AttemptHooks {
     scope.attempt = this;
     const { firstByte, idle } = deployment.timeouts;
     this.watchdog = new Watchdog(this.startedAt, firstByte, idle, scope.deadline, this.expire);
-    if (scope.signal.aborted) this.abort(scope.signal.reason);
+    if (scope.aborted) this.abort(scope.reason);
   }
 
   /** Handed to the provider: aborted on client disconnect, shutdown, or a timeout. */

@@ -3,12 +3,18 @@ import type { Attempt } from './attempt.js';
 
 /**
  * One client request while routing owns it: from dispatch until its response body ended (or dispatch
- * failed). Its signal aborts when the client goes away or the gateway shuts down, and the abort reaches the
+ * failed). It is aborted when the client goes away or the gateway shuts down, and the abort reaches the
  * current upstream attempt synchronously (no extra listener per attempt). `deadline` is the request's
- * `timeouts.total`, fixed by its first attempt.
+ * `timeouts.total`, fixed by its first attempt. The scope's own {@link signal} is only built when something
+ * waits on it (an admission queue, a retry backoff): a request answered by its first attempt allocates no
+ * abort controller here.
  */
 export class RequestScope {
-  private readonly controller = new AbortController();
+  private controller: AbortController | undefined;
+  /** True once the client went away or the gateway aborted the request. */
+  aborted = false;
+  /** Why the request was aborted (the client signal's reason or the shutdown error); set with `aborted`. */
+  reason: unknown;
   readonly startedAt = performance.now();
   /** `performance.now()` ms by which the whole request must be over. */
   deadline = Number.POSITIVE_INFINITY;
@@ -29,8 +35,12 @@ export class RequestScope {
     else clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
   }
 
-  /** Aborted on client disconnect or shutdown; `reason` says which. */
+  /** Aborted on client disconnect or shutdown; `reason` says which. Built on first use. */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
     return this.controller.signal;
   }
 
@@ -46,8 +56,10 @@ export class RequestScope {
 
   /** Aborts the request (and its attempt) with `reason`. */
   abort(reason: unknown): void {
-    if (this.controller.signal.aborted) return;
-    this.controller.abort(reason);
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
     this.attempt?.abort(reason);
   }
 

@@ -224,14 +224,14 @@ export class Router {
         const err = attempt.fail(thrown);
         attempt.end(err);
         tally.waitMs += attempt.timing.waitMs;
-        if (scope.signal.aborted) throw scope.signal.reason;
+        if (scope.aborted) throw scope.reason;
         if (!isRetryable(err)) throw err;
         tally.lastError = err;
         if (req.upload || retry >= served.routing.maxRetries) return undefined;
         const delay = retryDelayMs(err, retry, served.routing.retryAfterCapMs);
         if (delay === undefined || delay >= scope.remaining()) return undefined;
         await sleep(delay, undefined, { signal: scope.signal }).catch(() => {
-          throw scope.signal.reason;
+          throw scope.reason;
         });
         tally.waitMs += delay;
         if (!d.state.isAvailable(Date.now())) return undefined;
