@@ -38,12 +38,17 @@ export class InflightRequests {
   }
 }
 
-/** Tracks every request from arrival until its response closes. */
+/**
+ * Tracks every request from arrival until its response closes. A callback hook with one shared listener:
+ * no promise and no closure per request.
+ */
 export function registerInflightTracking(app: FastifyInstance): InflightRequests {
   const inflight = new InflightRequests();
-  app.addHook('onRequest', async (_request, reply) => {
+  const leave = (): void => inflight.leave();
+  app.addHook('onRequest', (_request, reply, done) => {
     inflight.enter();
-    reply.raw.once('close', () => inflight.leave());
+    reply.raw.once('close', leave);
+    done();
   });
   return inflight;
 }
