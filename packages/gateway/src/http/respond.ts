@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { SSE_DONE, sseData } from '../protocol/sse.js';
+import { WholeBody } from '../routing/guarded-response.js';
 import type { RoutedResponse } from '../routing/router.js';
 import { GatewayError } from './errors.js';
 
@@ -31,22 +32,11 @@ export async function writeRouted(
 ): Promise<number> {
   const { response } = routed;
   let waitMs = routed.upstreamWaitMs;
-  const common = (): Record<string, string> => ({
-    ...response.headers,
-    [OVERHEAD_HEADER]: overheadMs(clock, waitMs).toFixed(3),
-    [ATTEMPTS_HEADER]: String(routed.attempts),
-  });
-  const next = async <T>(iterator: AsyncIterator<T>): Promise<IteratorResult<T>> => {
-    const asked = performance.now();
-    const step = await iterator.next();
-    waitMs += performance.now() - asked;
-    return step;
-  };
 
   if (response.kind === 'json') {
     const payload = JSON.stringify(response.body);
     res.writeHead(response.status, {
-      ...common(),
+      ...commonHeaders(routed, clock, waitMs),
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(payload),
     });
@@ -56,12 +46,17 @@ export async function writeRouted(
 
   if (response.kind === 'chunks') {
     const iterator = response.chunks[Symbol.asyncIterator]();
-    const first = await next(iterator);
-    res.writeHead(200, { ...common(), ...SSE_HEADERS });
+    let asked = performance.now();
+    let step = await iterator.next();
+    waitMs += performance.now() - asked;
+    res.writeHead(200, { ...commonHeaders(routed, clock, waitMs), ...SSE_HEADERS });
     try {
-      for (let step = first; !step.done; step = await next(iterator)) {
+      while (!step.done) {
         if (!res.write(sseData(step.value))) await drained(res);
         if (res.destroyed) break;
+        asked = performance.now();
+        step = await iterator.next();
+        waitMs += performance.now() - asked;
       }
       if (!res.destroyed) res.end(SSE_DONE);
     } catch (err) {
@@ -73,14 +68,24 @@ export async function writeRouted(
   }
 
   const isSse = response.contentType.startsWith('text/event-stream');
-  res.writeHead(response.status, {
-    ...common(),
+  const headers = {
+    ...commonHeaders(routed, clock, waitMs),
     'content-type': response.contentType,
     ...(isSse ? SSE_EXTRA : {}),
-  });
+  };
+  if (response.body instanceof WholeBody) {
+    res.writeHead(response.status, headers);
+    res.end(response.body.bytes);
+    return overheadMs(clock, waitMs);
+  }
+  res.writeHead(response.status, headers);
   const body = response.body[Symbol.asyncIterator]();
   try {
-    for (let step = await next(body); !step.done; step = await next(body)) {
+    for (;;) {
+      const asked = performance.now();
+      const step = await body.next();
+      waitMs += performance.now() - asked;
+      if (step.done) break;
       if (!res.write(step.value)) await drained(res);
       if (res.destroyed) break;
     }
@@ -92,6 +97,15 @@ export async function writeRouted(
     await body.return?.();
   }
   return overheadMs(clock, waitMs);
+}
+
+/** The provider's headers plus the overhead so far and the attempts count. */
+function commonHeaders(routed: RoutedResponse, clock: RequestClock, waitMs: number): Record<string, string> {
+  return {
+    ...routed.response.headers,
+    [OVERHEAD_HEADER]: overheadMs(clock, waitMs).toFixed(3),
+    [ATTEMPTS_HEADER]: String(routed.attempts),
+  };
 }
 
 const SSE_EXTRA = { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };

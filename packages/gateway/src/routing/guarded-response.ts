@@ -46,7 +46,7 @@ export async function guardResponse(
     return {
       ...response,
       headers: { ...response.headers, 'content-length': String(body.byteLength) },
-      body: iterate([body]),
+      body: new WholeBody(body),
     };
   }
   const source = response.kind === 'bytes' ? response.body : response.chunks;
@@ -98,6 +98,33 @@ async function readWhole(body: AsyncIterable<Uint8Array>, hooks: AttemptHooks): 
     hooks.timing.waitMs += performance.now() - started;
   }
   return parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts, size);
+}
+
+const END: IteratorResult<never> = { done: true, value: undefined };
+
+/**
+ * A body already read whole: iterates as its one chunk, and lets a writer send {@link bytes} at once
+ * (one socket write with the headers) instead of iterating.
+ */
+export class WholeBody implements AsyncIterableIterator<Uint8Array> {
+  private consumed = false;
+
+  constructor(readonly bytes: Buffer) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.consumed) return Promise.resolve(END);
+    this.consumed = true;
+    return Promise.resolve({ done: false, value: this.bytes });
+  }
+
+  return(): Promise<IteratorResult<Uint8Array>> {
+    this.consumed = true;
+    return Promise.resolve(END);
+  }
 }
 
 /** An async iterable over values already in hand. */
