@@ -181,7 +181,6 @@ export class EmbeddedProvider implements Provider {
       });
       this.logger.info(
         {
-          provider: this.id,
           model: file.id,
           ms: Math.round(performance.now() - started),
           context: engine.contextSize,
