@@ -44,10 +44,8 @@ export class UpstreamHttp {
     req: ProviderRequest,
     extraHeaders: Record<string, string> = {},
   ): Promise<UpstreamResponse> {
-    const started = performance.now();
-    let res: UpstreamResponse;
-    try {
-      res = await request(url, {
+    return this.send(req, () =>
+      request(url, {
         method: 'POST',
         dispatcher: this.agent,
         headers: {
@@ -58,14 +56,8 @@ export class UpstreamHttp {
         },
         body,
         signal: req.signal,
-      });
-    } catch (err) {
-      throw transportError(err, this.providerId, req.signal);
-    } finally {
-      req.timing.waitMs += performance.now() - started;
-    }
-    if (res.statusCode >= 400) throw await upstreamStatusError(res.statusCode, res.headers, res.body);
-    return res;
+      }),
+    );
   }
 
   /**
@@ -81,16 +73,29 @@ export class UpstreamHttp {
       target = { origin: parsed.origin, path: parsed.pathname + parsed.search };
       this.targets.set(url, target);
     }
-    const started = performance.now();
-    let res: UpstreamCallResponse;
-    try {
-      res = await callUpstream(this.agent, {
-        ...target,
+    const call = target;
+    return this.send(req, () =>
+      callUpstream(this.agent, {
+        ...call,
         method: 'POST',
         headers: { ...this.headers, 'content-type': 'application/json', 'x-request-id': req.requestId },
         body,
         signal: req.signal,
-      });
+      }),
+    );
+  }
+
+  /**
+   * Runs one upstream call: adds its time to `req.timing.waitMs`, maps transport failures (502/504) and
+   * statuses ≥ 400 (the upstream's status, normalized body) to UpstreamErrors.
+   */
+  private async send<
+    R extends { statusCode: number; headers: UpstreamResponse['headers']; body: AsyncIterable<Uint8Array> },
+  >(req: ProviderRequest, call: () => Promise<R>): Promise<R> {
+    const started = performance.now();
+    let res: R;
+    try {
+      res = await call();
     } catch (err) {
       throw transportError(err, this.providerId, req.signal);
     } finally {
