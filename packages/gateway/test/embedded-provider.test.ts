@@ -3,9 +3,11 @@
  * shared/models (env `SWITCHYARD_MODELS_DIR`). Covers what the HTTP end-to-end tests cannot see: the
  * rendered chat template, the tokenizer API, pooled sequences being released, abort, and engine details.
  */
+
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AbortSwitch } from '../src/providers/abort-switch.js';
 import { EmbeddedConfigSchema } from '../src/providers/embedded/config.js';
 import { EmbeddedProvider } from '../src/providers/embedded/provider.js';
 import type { Endpoint, ProviderResponse } from '../src/providers/provider.js';
@@ -41,7 +43,7 @@ async function call(
   endpoint: Endpoint,
   model: string,
   body: Record<string, unknown>,
-  options: { signal?: AbortSignal; on?: EmbeddedProvider } = {},
+  options: { abort?: AbortSwitch; on?: EmbeddedProvider } = {},
 ): Promise<ProviderResponse> {
   return (options.on ?? provider).handle({
     endpoint,
@@ -49,7 +51,7 @@ async function call(
     clientModel: model,
     model,
     stream: body.stream === true,
-    signal: options.signal ?? new AbortController().signal,
+    abort: options.abort ?? new AbortSwitch(),
     requestId: 'test',
     options: {},
     timing: { waitMs: 0 },
@@ -210,12 +212,12 @@ describe('generation', () => {
   });
 
   it('stops a stream when the client aborts, and returns the sequence to the pool', async () => {
-    const controller = new AbortController();
+    const controller = new AbortSwitch();
     const res = await call(
       'completions',
       STORIES,
       { prompt, stream: true },
-      { signal: controller.signal, on: single },
+      { abort: controller, on: single },
     );
     if (res.kind !== 'chunks') throw new Error('expected chunks');
     let received = 0;

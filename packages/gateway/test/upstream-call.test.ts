@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AbortSwitch } from '../src/providers/abort-switch.js';
 import { callUpstream } from '../src/providers/openai-compatible/upstream-call.js';
 
 /** 1 MiB in 256 chunks of 4 KiB, each filled with its index, so order and completeness are checkable. */
@@ -58,8 +59,8 @@ describe('callUpstream', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const call = (path: string, signal?: AbortSignal) =>
-    callUpstream(agent, { origin, path, method: 'GET', headers: {}, ...(signal ? { signal } : {}) });
+  const call = (path: string, abort?: AbortSwitch) =>
+    callUpstream(agent, { origin, path, method: 'GET', headers: {}, ...(abort ? { abort } : {}) });
 
   it('delivers status, lower-case headers and every body byte in order to a slow reader', async () => {
     const res = await call('/missing');
@@ -80,15 +81,15 @@ describe('callUpstream', () => {
     for (let i = 0; i < CHUNKS; i++) expect(all[i * CHUNK_BYTES]).toBe(i % 256);
   });
 
-  it('aborts the upstream request when the body is abandoned or the signal fires', async () => {
+  it('aborts the upstream request when the body is abandoned or the call is aborted', async () => {
     const abandoned = await call('/slow');
     const first = await abandoned.body.next();
     expect(Buffer.from(first.value!).toString()).toBe('data: 1\n\n');
     await abandoned.body.return();
     expect(await abandoned.body.next()).toEqual({ value: undefined, done: true });
 
-    const controller = new AbortController();
-    const signalled = await call('/slow', controller.signal);
+    const controller = new AbortSwitch();
+    const signalled = await call('/slow', controller);
     await signalled.body.next();
     controller.abort(new Error('client went away'));
     await expect(
@@ -99,8 +100,9 @@ describe('callUpstream', () => {
     await expect.poll(() => closedEarly).toBe(2);
   });
 
-  it('rejects before the response with the signal reason or the transport error', async () => {
-    const aborted = AbortSignal.abort(new Error('already gone'));
+  it('rejects before the response with the abort reason or the transport error', async () => {
+    const aborted = new AbortSwitch();
+    aborted.abort(new Error('already gone'));
     await expect(call('/big', aborted)).rejects.toThrow('already gone');
     await expect(
       callUpstream(agent, { origin: 'http://127.0.0.1:1', path: '/', method: 'GET', headers: {} }),

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AbortSwitch } from '../providers/abort-switch.js';
 import type { Endpoint } from '../providers/provider.js';
 import type { ModelRegistry, ServedModel } from '../routing/model-registry.js';
 import type { Router } from '../routing/router.js';
@@ -67,28 +68,27 @@ export async function handleInference(
   reply: FastifyReply,
   router: Router,
 ): Promise<void> {
-  const clock = { startedAt: request.startedAt };
   const body = request.body as Record<string, unknown>;
   const res = reply.raw;
-  const controller = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
+  const client = new AbortSwitch();
+  res.once('close', () => {
+    if (!res.writableFinished) client.abort();
   });
   reply.hijack();
   try {
     const routed = await router.dispatch({
       endpoint,
       body,
-      ...(request.rawBody ? { rawBody: request.rawBody } : {}),
-      ...(request.upload ? { upload: request.upload } : {}),
+      rawBody: request.rawBody ?? undefined,
+      upload: request.upload ?? undefined,
       model: body.model as string,
       stream: body.stream === true,
-      signal: controller.signal,
+      client,
       requestId: request.id,
     });
-    request.server.metrics.observeOverhead(endpoint, await writeRouted(res, routed, clock));
+    request.server.metrics.observeOverhead(endpoint, await writeRouted(res, routed, request));
   } catch (err) {
-    if (controller.signal.aborted) {
+    if (client.aborted) {
       res.destroy();
       return;
     }

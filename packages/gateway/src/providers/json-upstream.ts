@@ -55,7 +55,7 @@ export class JsonUpstream {
   async post(
     path: string,
     json: unknown,
-    req: Pick<ProviderRequest, 'signal' | 'requestId' | 'timing'>,
+    req: Pick<ProviderRequest, 'requestId' | 'timing'> & { signal: AbortSignal },
   ): Promise<Dispatcher.ResponseData> {
     const started = performance.now();
     let res: Dispatcher.ResponseData;

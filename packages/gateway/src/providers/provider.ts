@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { GatewayError } from '../http/errors.js';
+import type { AbortWatch } from './abort-switch.js';
 
 /** Gateway endpoints a request can target. The vLLM extras are shared/api/vllm.md §3. */
 export type Endpoint =
@@ -78,8 +79,11 @@ export interface ProviderRequest {
   model: string;
   /** True when the client asked for `stream: true`. */
   stream: boolean;
-  /** Aborted when the client disconnects or a deadline passes; providers must stop upstream work. */
-  signal: AbortSignal;
+  /**
+   * Aborted when the client disconnects, the gateway shuts down or a timeout passes; providers must stop
+   * upstream work. `abort.signal` is an AbortSignal for libraries that take one.
+   */
+  abort: AbortWatch;
   /** Gateway request id (also sent upstream as `x-request-id`). */
   requestId: string;
   /** Settings of the routed model from config. */

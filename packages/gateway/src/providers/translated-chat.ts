@@ -69,14 +69,14 @@ export async function serveChatEndpoints(
     const policy = new ParamPolicy(spec.capabilities, 'chat.completions', drop);
     return chatOnce(policy.screen(body), req.clientModel, signal, policy, spec);
   };
-  if (req.endpoint === 'chat.completions') return runChat(req.body, req.signal);
+  if (req.endpoint === 'chat.completions') return runChat(req.body, req.abort.signal);
   if (req.endpoint === 'completions') {
     return completionsOverChat(req.body, runChat, {
       model: req.clientModel,
       nativeN: spec.nativeN,
       policy: new ParamPolicy(spec.capabilities, 'completions', drop),
       tokenPromptEntry: spec.tokenPromptEntry,
-      signal: req.signal,
+      signal: req.abort.signal,
     });
   }
   throw unsupportedEndpoint(spec.capabilities.type, req.endpoint);

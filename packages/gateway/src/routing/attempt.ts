@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { GatewayError, UpstreamError } from '../http/errors.js';
+import { AbortSwitch, type AbortWatch } from '../providers/abort-switch.js';
 import type { AttemptHooks } from './guarded-response.js';
 import type { Deployment } from './model-registry.js';
 import type { RequestScope } from './request-scope.js';
@@ -7,14 +8,14 @@ import { toUpstreamError } from './retry-policy.js';
 import { type Expiry, Watchdog } from './watchdog.js';
 
 /**
- * One call to one deployment, from taking its slot to the end of its response. Owns the abort signal
- * handed to the provider (aborted by the request scope or by its {@link Watchdog}), returns the slot and
- * records the outcome on the deployment exactly once.
+ * One call to one deployment, from taking its slot to the end of its response. Owns the abort handed to
+ * the provider (aborted by the request scope or by its {@link Watchdog}), returns the slot and records the
+ * outcome on the deployment exactly once.
  */
 export class Attempt implements AttemptHooks {
   readonly timing = { waitMs: 0 };
   ended = false;
-  private readonly controller = new AbortController();
+  private readonly abortSwitch = new AbortSwitch();
   private readonly startedAt = performance.now();
   private readonly watchdog: Watchdog;
   private firstByteAt: number | undefined;
@@ -35,12 +36,12 @@ export class Attempt implements AttemptHooks {
   }
 
   /** Handed to the provider: aborted on client disconnect, shutdown, or a timeout. */
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  get abortWatch(): AbortWatch {
+    return this.abortSwitch;
   }
 
   abort(reason: unknown): void {
-    this.controller.abort(reason);
+    this.abortSwitch.abort(reason);
   }
 
   firstByte(now: number): void {
@@ -57,7 +58,7 @@ export class Attempt implements AttemptHooks {
    * aborted (a timeout, shutdown, or the client's own reason), else the mapped upstream failure.
    */
   fail(err: unknown): unknown {
-    if (this.controller.signal.aborted) return this.controller.signal.reason;
+    if (this.abortSwitch.aborted) return this.abortSwitch.reason;
     return toUpstreamError(err, this.deployment.provider.id);
   }
 
@@ -75,7 +76,7 @@ export class Attempt implements AttemptHooks {
       state.recordSuccess(this.firstByteAt === undefined ? undefined : this.firstByteAt - this.startedAt);
     } else if (countsAgainstDeployment(err)) {
       state.recordFailure(err, Date.now());
-    } else if (err instanceof GatewayError && !this.controller.signal.aborted) {
+    } else if (err instanceof GatewayError && !this.abortSwitch.aborted) {
       state.recordSuccess(undefined);
     }
     this.scope.attemptEnded(this);

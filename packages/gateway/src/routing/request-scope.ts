@@ -1,20 +1,17 @@
 import { performance } from 'node:perf_hooks';
+import { AbortSwitch, type AbortWatch } from '../providers/abort-switch.js';
 import type { Attempt } from './attempt.js';
 
 /**
  * One client request while routing owns it: from dispatch until its response body ended (or dispatch
  * failed). It is aborted when the client goes away or the gateway shuts down, and the abort reaches the
  * current upstream attempt synchronously (no extra listener per attempt). `deadline` is the request's
- * `timeouts.total`, fixed by its first attempt. The scope's own {@link signal} is only built when something
- * waits on it (an admission queue, a retry backoff): a request answered by its first attempt allocates no
- * abort controller here.
+ * `timeouts.total`, fixed by its first attempt. Nothing here allocates an AbortController unless something
+ * reads {@link signal} (an admission queue, a retry backoff): a request answered by its first attempt
+ * builds none.
  */
 export class RequestScope {
-  private controller: AbortController | undefined;
-  /** True once the client went away or the gateway aborted the request. */
-  aborted = false;
-  /** Why the request was aborted (the client signal's reason or the shutdown error); set with `aborted`. */
-  reason: unknown;
+  private readonly abortSwitch = new AbortSwitch();
   readonly startedAt = performance.now();
   /** `performance.now()` ms by which the whole request must be over. */
   deadline = Number.POSITIVE_INFINITY;
@@ -24,24 +21,31 @@ export class RequestScope {
   private closed = false;
 
   /**
-   * @param clientSignal the HTTP layer's signal (aborted on client disconnect)
+   * @param client the HTTP layer's client connection, aborted when the client disconnects (the scope takes
+   *   its watcher slot until it closes)
    * @param onClose called once when the request is over
    */
   constructor(
-    private readonly clientSignal: AbortSignal,
+    private readonly client: AbortWatch,
     private readonly onClose: (scope: RequestScope) => void,
   ) {
-    if (clientSignal.aborted) this.abort(clientSignal.reason);
-    else clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
+    if (client.aborted) this.abort(client.reason);
+    else client.watch(this.onClientAbort);
+  }
+
+  /** True once the client went away or the gateway aborted the request. */
+  get aborted(): boolean {
+    return this.abortSwitch.aborted;
+  }
+
+  /** Why the request was aborted (the client's reason or the shutdown error); set with `aborted`. */
+  get reason(): unknown {
+    return this.abortSwitch.reason;
   }
 
   /** Aborted on client disconnect or shutdown; `reason` says which. Built on first use. */
   get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.aborted) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
+    return this.abortSwitch.signal;
   }
 
   /** Milliseconds left before the deadline (may be negative). */
@@ -57,10 +61,8 @@ export class RequestScope {
   /** Aborts the request (and its attempt) with `reason`. */
   abort(reason: unknown): void {
     if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.controller?.abort(reason);
-    this.attempt?.abort(reason);
+    this.abortSwitch.abort(reason);
+    this.attempt?.abort(this.reason);
   }
 
   /** The response is handed to the HTTP layer; the scope closes when its attempt ends. */
@@ -78,9 +80,9 @@ export class RequestScope {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.clientSignal.removeEventListener('abort', this.onClientAbort);
+    this.client.watch(undefined);
     this.onClose(this);
   }
 
-  private readonly onClientAbort = (): void => this.abort(this.clientSignal.reason);
+  private readonly onClientAbort = (reason: unknown): void => this.abort(reason);
 }

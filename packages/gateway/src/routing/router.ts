@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { GatewayError } from '../http/errors.js';
 import { ATTEMPTS_HEADER } from '../http/respond.js';
+import type { AbortWatch } from '../providers/abort-switch.js';
 import type { Endpoint, ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import { CapacityError } from './admission-queue.js';
 import { Attempt } from './attempt.js';
@@ -21,7 +22,8 @@ export interface RouteRequest {
   /** The model id the client asked for. */
   model: string;
   stream: boolean;
-  signal: AbortSignal;
+  /** The client connection, aborted by the HTTP layer when the client disconnects before the end. */
+  client: AbortWatch;
   requestId: string;
 }
 
@@ -84,7 +86,7 @@ export class Router {
    */
   async dispatch(req: RouteRequest): Promise<RoutedResponse> {
     const primary = this.resolve(req.model);
-    const scope = new RequestScope(req.signal, this.onScopeClose);
+    const scope = new RequestScope(req.client, this.onScopeClose);
     this.active.add(scope);
     const tally: Tally = {
       attempts: 0,
@@ -204,19 +206,20 @@ export class Router {
       tally.attempts++;
       const attempt = new Attempt(d, scope);
       try {
-        const response = await d.provider.handle({
+        const call: ProviderRequest = {
           endpoint: req.endpoint,
           body: req.body,
-          ...(req.rawBody ? { rawBody: req.rawBody } : {}),
-          ...(req.upload ? { upload: req.upload } : {}),
+          rawBody: req.rawBody,
+          upload: req.upload,
           clientModel: req.model,
           model: d.model,
           stream: req.stream,
-          signal: attempt.signal,
+          abort: attempt.abortWatch,
           requestId: req.requestId,
           options: served.options,
           timing: attempt.timing,
-        });
+        };
+        const response = await d.provider.handle(call);
         const guarded = await guardResponse(response, attempt);
         tally.waitMs += attempt.timing.waitMs;
         return guarded;

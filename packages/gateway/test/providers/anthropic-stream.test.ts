@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError, UpstreamError } from '../../src/http/errors.js';
+import { AbortSwitch } from '../../src/providers/abort-switch.js';
 import { AnthropicConfigSchema } from '../../src/providers/anthropic/config.js';
 import { AnthropicProvider } from '../../src/providers/anthropic/provider.js';
 import { replayWholeAndByteByByte } from '../support/provider-harness.js';
@@ -183,9 +184,9 @@ describe('anthropic stream translation (shared/api/anthropic-gemini.md §A.5)', 
 describe('anthropic stream cancellation', () => {
   it('a client abort mid-stream closes the upstream response', async () => {
     h.fake.route(ANTHROPIC_MESSAGES, { fixture: 'anthropic/text.sse', lineDelayMs: 200 });
-    const controller = new AbortController();
+    const controller = new AbortSwitch();
     const response = await h.provider.handle(
-      providerRequest('chat.completions', streamBody(), {}, 'upstream-model', controller.signal),
+      providerRequest('chat.completions', streamBody(), {}, 'upstream-model', controller),
     );
     if (response.kind !== 'chunks') throw new Error('expected chunks');
     const iterator = response.chunks[Symbol.asyncIterator]();

@@ -2,6 +2,7 @@
  * Builds the {@link ProviderRequest} the HTTP layer would hand a provider, and drains provider answers, for
  * unit tests that call providers directly against a fake upstream.
  */
+import { AbortSwitch } from '../../src/providers/abort-switch.js';
 import type {
   Endpoint,
   ModelOptions,
@@ -18,7 +19,7 @@ export function providerRequest(
   body: Record<string, unknown>,
   options: ModelOptions = {},
   model = 'upstream-model',
-  signal: AbortSignal = new AbortController().signal,
+  abort: AbortSwitch = new AbortSwitch(),
 ): ProviderRequest {
   return {
     endpoint,
@@ -27,7 +28,7 @@ export function providerRequest(
     clientModel: typeof body.model === 'string' ? body.model : model,
     model,
     stream: body.stream === true,
-    signal,
+    abort,
     requestId: 'req-test-1',
     options,
     timing: { waitMs: 0 },

@@ -40,7 +40,7 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
       stop,
       ...(grammar ? { grammar } : {}),
       ...(topLogprobs !== undefined ? { topLogprobs } : {}),
-      signal: req.signal,
+      signal: req.abort.signal,
     });
   const head = { id: newId('chatcmpl-'), created: unixSeconds(), model: req.clientModel };
   const choices = Array.from({ length: params.n }, (_, i) => i);

@@ -65,7 +65,7 @@ export async function textCompletion(
       stop: params.stop,
       ...(grammar ? { grammar } : {}),
       ...(topLogprobs !== undefined ? { topLogprobs } : {}),
-      signal: req.signal,
+      signal: req.abort.signal,
     });
   const head = {
     id: newId('cmpl-'),

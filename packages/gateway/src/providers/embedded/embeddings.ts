@@ -36,7 +36,7 @@ export async function createEmbeddings(
   const data: { object: 'embedding'; index: number; embedding: number[] | string }[] = [];
   let promptTokens = 0;
   for (const [index, input] of inputs.entries()) {
-    if (req.signal.aborted) throw req.signal.reason;
+    if (req.abort.aborted) throw req.abort.reason;
     const length = context.calculateInputLength(copy(input));
     if (length >= engine.contextSize) {
       throw new GatewayError(

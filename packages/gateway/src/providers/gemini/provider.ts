@@ -94,7 +94,10 @@ export class GeminiProvider implements Provider {
 
   private async embed(req: ProviderRequest, policy: ParamPolicy): Promise<ProviderResponse> {
     const call = toEmbedCall(policy.screen(req.body), bareModel(req.model), policy);
-    const res = await this.upstream.post(`${modelPath(req.model)}:${call.method}`, call.body, req);
+    const res = await this.upstream.post(`${modelPath(req.model)}:${call.method}`, call.body, {
+      ...req,
+      signal: req.abort.signal,
+    });
     const body = fromEmbedResponse(await res.body.json(), call, req.clientModel);
     return { kind: 'json', status: 200, body, headers: policy.headers() };
   }

@@ -67,7 +67,7 @@ export class OllamaProvider implements Provider {
     const endpoint = req.endpoint as OllamaEndpoint;
     const unsupported = [
       ...unsupportedFields(endpoint, req.body),
-      ...(await this.versionGate.unhonoured(endpoint, req.body, req.signal)),
+      ...(await this.versionGate.unhonoured(endpoint, req.body, req.abort.signal)),
     ];
     const drop = req.options.drop_unsupported_params ?? this.dropUnsupported;
     const { body, dropped } = applyUnsupportedParams(req.body, unsupported, this.type, drop);
@@ -80,7 +80,7 @@ export class OllamaProvider implements Provider {
     };
     const call = {
       method: 'POST' as const,
-      signal: req.signal,
+      signal: req.abort.signal,
       requestId: req.requestId,
       timing: req.timing,
     };

@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { AbortWatch } from '../abort-switch.js';
 
 /** What to send. */
 export interface UpstreamCall {
@@ -16,8 +17,8 @@ export interface UpstreamCall {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string | Buffer;
-  /** Aborts the call at any point, before or after the response started. */
-  signal?: AbortSignal;
+  /** Aborts the call at any point, before or after the response started (the call takes its watcher slot). */
+  abort?: AbortWatch;
 }
 
 /** The upstream's answer; `headers` names are lower case. */
@@ -119,20 +120,18 @@ export class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
  * Sends `call` and resolves with the status and headers as soon as they arrive; the body follows through
  * the returned {@link UpstreamBody}.
  * @throws what undici reports before the response started: connect errors, `HeadersTimeoutError`, or the
- *   signal's reason when it is aborted
+ *   abort reason when `call.abort` is aborted
  */
 export function callUpstream(dispatcher: Dispatcher, call: UpstreamCall): Promise<UpstreamResponse> {
-  const { signal } = call;
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
+    const { abort } = call;
+    if (abort?.aborted) {
+      reject(abort.reason);
       return;
     }
     let controller: Dispatcher.DispatchController | undefined;
     let body: UpstreamBody | undefined;
-    const onAbort = () => controller?.abort(signal!.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const settle = () => signal?.removeEventListener('abort', onAbort);
+    abort?.watch((reason) => controller?.abort(reason as Error));
     dispatcher.dispatch(
       {
         origin: call.origin,
@@ -144,7 +143,7 @@ export function callUpstream(dispatcher: Dispatcher, call: UpstreamCall): Promis
       {
         onRequestStart(c) {
           controller = c;
-          if (signal?.aborted) c.abort(signal.reason);
+          if (abort?.aborted) c.abort(abort.reason as Error);
         },
         onResponseStart(c, statusCode, headers) {
           body = new UpstreamBody(c);
@@ -154,11 +153,11 @@ export function callUpstream(dispatcher: Dispatcher, call: UpstreamCall): Promis
           body!.push(chunk);
         },
         onResponseEnd() {
-          settle();
+          abort?.watch(undefined);
           body!.end();
         },
         onResponseError(_c, err) {
-          settle();
+          abort?.watch(undefined);
           if (body) body.fail(err);
           else reject(err);
         },

@@ -69,11 +69,16 @@ export function parseRetryAfter(value: string | string[] | undefined): number | 
  * Abort errors caused by the client going away are rethrown unchanged.
  * @param err what undici threw
  * @param providerId for the message
- * @param clientSignal the request's own signal, to tell a client abort from a timeout
+ * @param call the call's abort state (an AbortSignal or the request's AbortWatch), to tell an abort from a
+ *   timeout
  */
-export function transportError(err: unknown, providerId: string, clientSignal: AbortSignal): unknown {
+export function transportError(
+  err: unknown,
+  providerId: string,
+  call: { readonly aborted: boolean },
+): unknown {
   if (err instanceof GatewayError) return err;
-  if (clientSignal.aborted) return err;
+  if (call.aborted) return err;
   const code = (err as { code?: string }).code ?? '';
   const name = (err as { name?: string }).name ?? '';
   if (

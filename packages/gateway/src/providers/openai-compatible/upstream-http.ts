@@ -55,7 +55,7 @@ export class UpstreamHttp {
           'x-request-id': req.requestId,
         },
         body,
-        signal: req.signal,
+        signal: req.abort.signal,
       }),
     );
   }
@@ -80,7 +80,7 @@ export class UpstreamHttp {
         method: 'POST',
         headers: { ...this.headers, 'content-type': 'application/json', 'x-request-id': req.requestId },
         body,
-        signal: req.signal,
+        abort: req.abort,
       }),
     );
   }
@@ -97,7 +97,7 @@ export class UpstreamHttp {
     try {
       res = await call();
     } catch (err) {
-      throw transportError(err, this.providerId, req.signal);
+      throw transportError(err, this.providerId, req.abort);
     } finally {
       req.timing.waitMs += performance.now() - started;
     }
@@ -115,7 +115,7 @@ export class UpstreamHttp {
     try {
       return await res.body.json();
     } catch (err) {
-      if (req.signal.aborted) throw err;
+      if (req.abort.aborted) throw err;
       throw new UpstreamError(502, `upstream provider '${this.providerId}' answered with invalid JSON`, {
         failure: 'protocol',
         code: 'invalid_upstream_response',

@@ -2,6 +2,7 @@
  * Shared setup of the Ollama provider tests: a fake Ollama server (test/support/fake-upstream.ts) and a provider
  * pointing at it, plus a ProviderRequest builder.
  */
+import { AbortSwitch } from '../../../src/providers/abort-switch.js';
 import { OllamaConfigSchema } from '../../../src/providers/ollama/config.js';
 import { OllamaProvider } from '../../../src/providers/ollama/provider.js';
 import type {
@@ -38,7 +39,7 @@ export function call(
   endpoint: Endpoint,
   body: Record<string, unknown>,
   options: ModelOptions = {},
-  signal = new AbortController().signal,
+  abort = new AbortSwitch(),
 ): ProviderRequest {
   return {
     endpoint,
@@ -46,7 +47,7 @@ export function call(
     clientModel: String(body.model),
     model: 'llama3.2',
     stream: body.stream === true,
-    signal,
+    abort,
     requestId: 'req_123',
     options,
     timing: { waitMs: 0 },

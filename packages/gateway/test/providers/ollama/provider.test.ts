@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type GatewayError, UpstreamError } from '../../../src/http/errors.js';
+import { AbortSwitch } from '../../../src/providers/abort-switch.js';
 import { OllamaConfigSchema } from '../../../src/providers/ollama/config.js';
 import { OllamaProvider } from '../../../src/providers/ollama/provider.js';
 import { startFakeUpstream } from '../../support/fake-upstream.js';
@@ -193,14 +194,9 @@ describe('OllamaProvider chat', () => {
 
   it('stops the upstream stream when the consumer stops early (client disconnect)', async () => {
     h.fake.route('POST /api/chat', { fixture: 'ollama/chat-text.ndjson', lineDelayMs: 300 });
-    const abort = new AbortController();
+    const abort = new AbortSwitch();
     const res = await h.provider.handle(
-      call(
-        'chat.completions',
-        { messages: [{ role: 'user', content: 'x' }], stream: true },
-        {},
-        abort.signal,
-      ),
+      call('chat.completions', { messages: [{ role: 'user', content: 'x' }], stream: true }, {}, abort),
     );
     if (res.kind !== 'chunks') throw new Error('expected chunks');
     const it = res.chunks[Symbol.asyncIterator]();

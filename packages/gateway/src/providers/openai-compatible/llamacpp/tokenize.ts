@@ -56,7 +56,7 @@ export async function tokenizeOnLlamaCpp(
       { content, add_special: addSpecial, ...(withPieces ? { with_pieces: true } : {}) },
       req,
     ),
-    server.contextLength(req.signal),
+    server.contextLength(req.abort.signal),
   ]);
   const entries = expectField(server, '/tokenize', answer, 'tokens', isArray);
   const tokens: number[] = [];
