@@ -35,11 +35,9 @@ export async function writeRouted(
 
   if (response.kind === 'json') {
     const payload = JSON.stringify(response.body);
-    res.writeHead(response.status, {
-      ...commonHeaders(routed, clock, waitMs),
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(payload),
-    });
+    const headers = responseHeaders(routed, clock, waitMs, 'application/json');
+    headers['content-length'] = Buffer.byteLength(payload);
+    res.writeHead(response.status, headers);
     res.end(payload);
     return overheadMs(clock, waitMs);
   }
@@ -49,7 +47,7 @@ export async function writeRouted(
     let asked = performance.now();
     let step = await iterator.next();
     waitMs += performance.now() - asked;
-    res.writeHead(200, { ...commonHeaders(routed, clock, waitMs), ...SSE_HEADERS });
+    res.writeHead(200, sseHeaders(responseHeaders(routed, clock, waitMs, SSE_CONTENT_TYPE)));
     try {
       while (!step.done) {
         if (!res.write(sseData(step.value))) await drained(res);
@@ -68,12 +66,10 @@ export async function writeRouted(
   }
 
   const isSse = response.contentType.startsWith('text/event-stream');
-  const headers = {
-    ...commonHeaders(routed, clock, waitMs),
-    'content-type': response.contentType,
-    ...(isSse ? SSE_EXTRA : {}),
-  };
+  const headers = responseHeaders(routed, clock, waitMs, response.contentType);
+  if (isSse) sseHeaders(headers);
   if (response.body instanceof WholeBody) {
+    headers['content-length'] = response.body.bytes.byteLength;
     res.writeHead(response.status, headers);
     res.end(response.body.bytes);
     return overheadMs(clock, waitMs);
@@ -99,17 +95,34 @@ export async function writeRouted(
   return overheadMs(clock, waitMs);
 }
 
-/** The provider's headers plus the overhead so far and the attempts count. */
-function commonHeaders(routed: RoutedResponse, clock: RequestClock, waitMs: number): Record<string, string> {
-  return {
-    ...routed.response.headers,
+/**
+ * One fresh header object (handed to `writeHead` as is: Node stores it without copying when nothing was set
+ * before): the content type, the overhead so far, the attempts count, then the provider's own headers.
+ */
+function responseHeaders(
+  routed: RoutedResponse,
+  clock: RequestClock,
+  waitMs: number,
+  contentType: string,
+): Record<string, string | number> {
+  const headers: Record<string, string | number> = {
+    'content-type': contentType,
     [OVERHEAD_HEADER]: overheadMs(clock, waitMs).toFixed(3),
-    [ATTEMPTS_HEADER]: String(routed.attempts),
+    [ATTEMPTS_HEADER]: routed.attempts,
   };
+  const extra = routed.response.headers;
+  if (extra) for (const name in extra) headers[name] = extra[name]!;
+  return headers;
 }
 
-const SSE_EXTRA = { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', ...SSE_EXTRA };
+const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
+
+/** Adds the headers that keep proxies from buffering an event stream. */
+function sseHeaders(headers: Record<string, string | number>): Record<string, string | number> {
+  headers['cache-control'] = 'no-cache';
+  headers['x-accel-buffering'] = 'no';
+  return headers;
+}
 
 /**
  * Ends an SSE stream that failed after it started: `data: {"error": {...}}` (the openai SDK raises it as an

@@ -44,8 +44,10 @@ export async function guardResponse(
     const body = await readWhole(response.body, hooks);
     hooks.end();
     return {
-      ...response,
-      headers: { ...response.headers, 'content-length': String(body.byteLength) },
+      kind: 'bytes',
+      status: response.status,
+      contentType: response.contentType,
+      headers: response.headers,
       body: new WholeBody(body),
     };
   }
@@ -97,14 +99,16 @@ async function readWhole(body: AsyncIterable<Uint8Array>, hooks: AttemptHooks): 
   } finally {
     hooks.timing.waitMs += performance.now() - started;
   }
-  return parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts, size);
+  if (parts.length !== 1) return Buffer.concat(parts, size);
+  const only = parts[0]!;
+  return Buffer.isBuffer(only) ? only : Buffer.from(only.buffer, only.byteOffset, only.byteLength);
 }
 
 const END: IteratorResult<never> = { done: true, value: undefined };
 
 /**
  * A body already read whole: iterates as its one chunk, and lets a writer send {@link bytes} at once
- * (one socket write with the headers) instead of iterating.
+ * (one socket write with the headers, with a `content-length`) instead of iterating.
  */
 export class WholeBody implements AsyncIterableIterator<Uint8Array> {
   private consumed = false;

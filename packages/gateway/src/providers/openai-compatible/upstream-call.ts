@@ -15,7 +15,8 @@ export interface UpstreamCall {
   /** Path and query, e.g. `/v1/chat/completions`. */
   path: string;
   method: 'GET' | 'POST';
-  headers: Record<string, string>;
+  /** An object, or undici's flat `[name, value, name, value, ...]` list (no object to build per call). */
+  headers: Record<string, string> | string[];
   body?: string | Buffer;
   /** Aborts the call at any point, before or after the response started (the call takes its watcher slot). */
   abort?: AbortWatch;

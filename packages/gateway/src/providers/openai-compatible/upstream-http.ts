@@ -21,13 +21,17 @@ export type UpstreamResponse = Dispatcher.ResponseData;
 export class UpstreamHttp {
   /** Absolute URLs split once into undici's dispatch origin and path. */
   private readonly targets = new Map<string, { origin: string; path: string }>();
+  /** {@link headers} plus a JSON content type as undici's flat `[name, value, ...]` list, for {@link postBytes}. */
+  private readonly jsonHeaderList: string[];
 
   constructor(
     private readonly providerId: string,
     private readonly agent: Agent,
     /** Sent on every call; `content-type` is set per call. */
     private readonly headers: Record<string, string>,
-  ) {}
+  ) {
+    this.jsonHeaderList = [...Object.entries(headers).flat(), 'content-type', 'application/json'];
+  }
 
   /**
    * POSTs a body for one client request and returns the upstream's response unread.
@@ -73,15 +77,11 @@ export class UpstreamHttp {
       target = { origin: parsed.origin, path: parsed.pathname + parsed.search };
       this.targets.set(url, target);
     }
-    const call = target;
+    const { origin, path } = target;
+    const headers = this.jsonHeaderList.slice();
+    headers.push('x-request-id', req.requestId);
     return this.send(req, () =>
-      callUpstream(this.agent, {
-        ...call,
-        method: 'POST',
-        headers: { ...this.headers, 'content-type': 'application/json', 'x-request-id': req.requestId },
-        body,
-        abort: req.abort,
-      }),
+      callUpstream(this.agent, { origin, path, method: 'POST', headers, body, abort: req.abort }),
     );
   }
 
