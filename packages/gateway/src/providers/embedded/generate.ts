@@ -1,7 +1,8 @@
-import { type LlamaGrammar, LlamaGrammarEvaluationState, type Token } from 'node-llama-cpp';
+import type { LlamaGrammar, Token } from 'node-llama-cpp';
 import { GatewayError } from '../../http/errors.js';
 import type { ModelEngine } from './engine.js';
 import { isCompleteJsonValue } from './grammar.js';
+import { loadedLlamaModule } from './llama-module.js';
 import { type SampledTokenLogprob, sampledTokenLogprob } from './logprobs.js';
 import type { SamplingParams } from './params.js';
 import { samplerOptions } from './sampling.js';
@@ -82,7 +83,7 @@ export async function* generate(req: GenerationRequest): AsyncGenerator<Generati
   try {
     const generated: Token[] = [];
     const grammarState = req.grammar
-      ? new LlamaGrammarEvaluationState({ model: engine.model, grammar: req.grammar })
+      ? new (loadedLlamaModule().LlamaGrammarEvaluationState)({ model: engine.model, grammar: req.grammar })
       : undefined;
     const options = samplerOptions(engine, req.sampling, req.choiceIndex, generated, grammarState);
     const decoder = new TokenTextDecoder(engine.model, promptTokens);

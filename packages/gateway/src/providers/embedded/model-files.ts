@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { readGgufFileInfo } from 'node-llama-cpp';
 import type { EmbeddedConfig } from './config.js';
+import { llamaModule } from './llama-module.js';
 
 /** A GGUF model the provider serves, resolved from config; nothing is loaded yet. */
 export interface ModelFile {
@@ -68,7 +68,7 @@ export async function readModelFileInfo(path: string): Promise<ModelFileInfo> {
   const key = `${stats.size}:${stats.mtimeMs}`;
   const cached = infoCache.get(path);
   if (cached?.key === key) return cached.info;
-  const gguf = await readGgufFileInfo(path, {
+  const gguf = await (await llamaModule()).readGgufFileInfo(path, {
     readTensorInfo: false,
     ignoreKeys: HEAVY_KEYS,
     logWarnings: false,

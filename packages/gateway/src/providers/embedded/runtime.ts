@@ -1,5 +1,6 @@
-import { getLlama, type Llama, LlamaLogLevel } from 'node-llama-cpp';
+import type { Llama } from 'node-llama-cpp';
 import type { Logger } from 'pino';
+import { llamaModule } from './llama-module.js';
 
 let runtime: Promise<Llama> | undefined;
 
@@ -10,7 +11,16 @@ let runtime: Promise<Llama> | undefined;
  * @throws when no prebuilt binary fits this machine (the failed attempt is forgotten, so a later call retries)
  */
 export function llamaRuntime(logger: Logger): Promise<Llama> {
-  runtime ??= getLlama({
+  runtime ??= loadRuntime(logger).catch((err: unknown) => {
+    runtime = undefined;
+    throw err;
+  });
+  return runtime;
+}
+
+async function loadRuntime(logger: Logger): Promise<Llama> {
+  const { getLlama, LlamaLogLevel } = await llamaModule();
+  return getLlama({
     gpu: false,
     build: 'never',
     logLevel: LlamaLogLevel.warn,
@@ -20,9 +30,5 @@ export function llamaRuntime(logger: Logger): Promise<Llama> {
       if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) logger.error({ llama: text });
       else logger.warn({ llama: text });
     },
-  }).catch((err: unknown) => {
-    runtime = undefined;
-    throw err;
   });
-  return runtime;
 }

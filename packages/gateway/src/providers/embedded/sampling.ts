@@ -1,12 +1,8 @@
 import { randomInt } from 'node:crypto';
-import {
-  type LlamaGrammarEvaluationState,
-  type SequenceEvaluateOptions,
-  type Token,
-  TokenBias,
-} from 'node-llama-cpp';
+import type { LlamaGrammarEvaluationState, SequenceEvaluateOptions, Token, TokenBias } from 'node-llama-cpp';
 import { GatewayError } from '../../http/errors.js';
 import type { ModelEngine } from './engine.js';
+import { loadedLlamaModule } from './llama-module.js';
 import type { SamplingParams } from './params.js';
 
 /**
@@ -62,7 +58,7 @@ export function samplerOptions(
 }
 
 function tokenBias(engine: ModelEngine, bias: Map<number, number>): TokenBias {
-  const out = new TokenBias(engine.model.tokenizer);
+  const out = new (loadedLlamaModule().TokenBias)(engine.model.tokenizer);
   for (const [token, value] of bias) {
     if (!engine.isValidToken(token)) {
       throw new GatewayError(
