@@ -6,16 +6,20 @@ export type Expiry = 'first_byte' | 'idle' | 'total';
 /** Timers fire up to a millisecond early (rounding); deadlines this close count as reached. */
 const SLACK_MS = 1;
 
+/** How often the shared sweep looks at running watchdogs, ms: a limit is enforced up to this much late. */
+export const SWEEP_INTERVAL_MS = 10;
+
 /**
- * Enforces the first-byte, idle and total timeouts of one upstream attempt with a single timer. Chunks only
- * stamp the time of their arrival; the timer, when it fires, checks the stamps and re-arms for the next due
- * point, so a stream costs one timer per idle period instead of one per chunk. All times are
- * `performance.now()` milliseconds.
+ * Enforces the first-byte, idle and total timeouts of one upstream attempt. Chunks only stamp the time of
+ * their arrival; one shared sweep (every {@link SWEEP_INTERVAL_MS} while any watchdog runs) checks the stamps.
+ * A timer per attempt cost a timer-list insert and removal per request, and at concurrency 1 the list was
+ * rebuilt for every request (bench/README.md). All times are `performance.now()` milliseconds.
  */
 export class Watchdog {
-  private timer: NodeJS.Timeout | undefined;
   private streaming = false;
   private lastActivity = 0;
+  private running = true;
+  private confirming = false;
 
   /**
    * Starts the first-byte clock.
@@ -32,7 +36,7 @@ export class Watchdog {
     private readonly deadline: number,
     private readonly onExpire: (expiry: Expiry) => void,
   ) {
-    this.arm(Math.min(startedAt + firstByteMs, deadline) - startedAt);
+    sweep.add(this);
   }
 
   /** The first byte arrived: from now on, silence longer than the idle limit expires. */
@@ -47,32 +51,29 @@ export class Watchdog {
   }
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.running = false;
+    sweep.delete(this);
   }
 
-  private arm(ms: number): void {
-    this.timer = setTimeout(this.check, Math.max(0, ms));
+  /** Called by the sweep: when a limit looks reached, confirms it after pending I/O (see {@link confirm}). */
+  check(now: number): void {
+    if (this.confirming || now + SLACK_MS < this.dueAt()) return;
+    this.confirming = true;
+    setImmediate(this.confirm);
   }
-
-  private readonly check = (): void => {
-    if (this.timer === undefined) return;
-    const due = this.dueAt();
-    if (performance.now() + SLACK_MS >= due) setImmediate(this.confirm);
-    else this.arm(due - performance.now());
-  };
 
   /**
-   * Runs after the poll phase that follows the timer: bytes that arrived while the event loop was busy
+   * Runs after the poll phase that follows the sweep: bytes that arrived while the event loop was busy
    * are processed first, so a stalled gateway does not blame the upstream.
    */
   private readonly confirm = (): void => {
-    if (this.timer === undefined) return;
+    this.confirming = false;
+    if (!this.running) return;
     const now = performance.now() + SLACK_MS;
-    const due = this.dueAt();
-    if (now < due) this.arm(due - now);
-    else if (now >= this.deadline) this.expire('total');
-    else this.expire(this.streaming ? 'idle' : 'first_byte');
+    if (now < this.dueAt()) return;
+    this.stop();
+    if (now >= this.deadline) this.onExpire('total');
+    else this.onExpire(this.streaming ? 'idle' : 'first_byte');
   };
 
   /** The next point at which a limit is reached. */
@@ -80,9 +81,34 @@ export class Watchdog {
     const phase = this.streaming ? this.lastActivity + this.idleMs : this.startedAt + this.firstByteMs;
     return Math.min(phase, this.deadline);
   }
-
-  private expire(expiry: Expiry): void {
-    this.timer = undefined;
-    this.onExpire(expiry);
-  }
 }
+
+/**
+ * The running watchdogs and the one interval that checks them. The interval starts with the first watchdog
+ * and stops at the first tick that finds none running; it is unref'd, so it never keeps the process alive.
+ */
+class Sweep {
+  private readonly watchdogs = new Set<Watchdog>();
+  private timer: NodeJS.Timeout | undefined;
+
+  add(watchdog: Watchdog): void {
+    this.watchdogs.add(watchdog);
+    if (!this.timer) this.timer = setInterval(this.tick, SWEEP_INTERVAL_MS).unref();
+  }
+
+  delete(watchdog: Watchdog): void {
+    this.watchdogs.delete(watchdog);
+  }
+
+  private readonly tick = (): void => {
+    if (this.watchdogs.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const watchdog of this.watchdogs) watchdog.check(now);
+  };
+}
+
+const sweep = new Sweep();
