@@ -3,7 +3,7 @@
  * given as YAML text or a plain object, and stops it by PID.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,8 @@ export interface GatewayProcess {
 }
 
 /**
- * Writes `config` to a temporary switchyard.yaml and starts `switchyard serve --port 0` on it.
+ * Writes `config` to a temporary switchyard.yaml (removed when the process exits) and starts
+ * `switchyard serve --port 0` on it.
  * @param config YAML text or an object serialized as YAML
  * @param env extra environment variables
  * @throws when the process exits or prints no URL within `timeoutMs` (default 30 s)
@@ -45,6 +46,7 @@ export async function startGatewayProcess(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   let text = '';
   child.stdout!.on('data', (c: Buffer) => {
     text += c.toString();
