@@ -35,7 +35,7 @@ export async function writeRouted(
 
   if (response.kind === 'json') {
     const payload = JSON.stringify(response.body);
-    const headers = responseHeaders(routed, clock, waitMs, 'application/json');
+    const headers = responseHeaders(routed, clock, waitMs, 'application/json', false);
     headers['content-length'] = Buffer.byteLength(payload);
     res.writeHead(response.status, headers);
     res.end(payload);
@@ -47,7 +47,7 @@ export async function writeRouted(
     let asked = performance.now();
     let step = await iterator.next();
     waitMs += performance.now() - asked;
-    res.writeHead(200, sseHeaders(responseHeaders(routed, clock, waitMs, SSE_CONTENT_TYPE)));
+    res.writeHead(200, responseHeaders(routed, clock, waitMs, SSE_CONTENT_TYPE, true));
     try {
       while (!step.done) {
         if (!res.write(sseData(step.value))) await drained(res);
@@ -66,8 +66,7 @@ export async function writeRouted(
   }
 
   const isSse = response.contentType.startsWith('text/event-stream');
-  const headers = responseHeaders(routed, clock, waitMs, response.contentType);
-  if (isSse) sseHeaders(headers);
+  const headers = responseHeaders(routed, clock, waitMs, response.contentType, isSse);
   if (response.body instanceof WholeBody) {
     headers['content-length'] = response.body.bytes.byteLength;
     res.writeHead(response.status, headers);
@@ -97,32 +96,31 @@ export async function writeRouted(
 
 /**
  * One fresh header object (handed to `writeHead` as is: Node stores it without copying when nothing was set
- * before): the content type, the overhead so far, the attempts count, then the provider's own headers.
+ * before): the content type, the overhead so far, the attempts count, for an event stream the headers that
+ * keep proxies from buffering it, then the provider's own headers.
  */
 function responseHeaders(
   routed: RoutedResponse,
   clock: RequestClock,
   waitMs: number,
   contentType: string,
+  eventStream: boolean,
 ): Record<string, string | number> {
   const headers: Record<string, string | number> = {
     'content-type': contentType,
     [OVERHEAD_HEADER]: overheadMs(clock, waitMs).toFixed(3),
     [ATTEMPTS_HEADER]: routed.attempts,
   };
+  if (eventStream) {
+    headers['cache-control'] = 'no-cache';
+    headers['x-accel-buffering'] = 'no';
+  }
   const extra = routed.response.headers;
   if (extra) for (const name in extra) headers[name] = extra[name]!;
   return headers;
 }
 
 const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
-
-/** Adds the headers that keep proxies from buffering an event stream. */
-function sseHeaders(headers: Record<string, string | number>): Record<string, string | number> {
-  headers['cache-control'] = 'no-cache';
-  headers['x-accel-buffering'] = 'no';
-  return headers;
-}
 
 /**
  * Ends an SSE stream that failed after it started: `data: {"error": {...}}` (the openai SDK raises it as an
