@@ -2,7 +2,9 @@
  * The mock OpenAI-compatible upstream every target proxies to. It must never be the bottleneck, so every
  * response is prebuilt and the request body is only scanned for `"stream":true`, never parsed.
  *
- * Routes (shapes from shared/api/openai.md §1 and §4):
+ * Routes (shapes from OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create; OpenAI API reference, List models:
+ * https://platform.openai.com/docs/api-reference/models/list):
  * - `POST /v1/chat/completions`: a `chat.completion` JSON object, or with `"stream": true` an SSE stream of
  *   `chunks` `chat.completion.chunk` events, the first sent at once (like a server's role chunk) and the rest
  *   every `intervalMs`, then `data: [DONE]`.

@@ -1,7 +1,8 @@
 /**
  * A streaming load client on node:http: sends `stream: true` chat completions and timestamps every SSE event
  * as it arrives, to measure time to first token and the gaps between chunks (a proxy that buffers or
- * coalesces shows up as near-zero gaps followed by long ones). SSE framing per shared/api/openai.md §1.7:
+ * coalesces shows up as near-zero gaps followed by long ones). SSE framing as in the OpenAI API
+ * reference, The chat completion chunk object (https://platform.openai.com/docs/api-reference/chat-streaming/streaming):
  * events end with a blank line; `data: [DONE]` ends the stream and is not counted as a chunk.
  */
 import { Agent, request } from 'node:http';

@@ -119,7 +119,10 @@ export class OpenAICompatibleClient<P extends Platform = Platform> {
 
   /** Embeddings (`/v1/embeddings`; Ollama `/api/embed`, and `legacy` for `/api/embeddings`). */
   readonly embeddings: EmbeddingsAPI<P> & {
-    /** Ollama only: the deprecated `/api/embeddings` (one unnormalised vector, shared/api/ollama.md §5.2). */
+    /**
+     * Ollama only: the deprecated `/api/embeddings` (one unnormalised vector, Ollama API docs, Generate Embedding:
+     * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embedding).
+     */
     legacy(
       body: OllamaLegacyEmbeddingParams,
       options?: ClientRequestOptions,
@@ -132,7 +135,10 @@ export class OpenAICompatibleClient<P extends Platform = Platform> {
       ),
   };
 
-  /** Models; the management methods are Ollama only (shared/api/ollama.md §6). */
+  /**
+   * Models; the management methods are Ollama only (Ollama API docs:
+   * https://github.com/ollama/ollama/blob/main/docs/api.md).
+   */
   readonly models: ModelsAPI<P> & {
     /** Creates a model from blobs or another model (`/api/create`); progress stream. */
     create(body: OllamaCreateParams, options?: ClientRequestOptions): ProgressStream;
@@ -178,7 +184,10 @@ export class OpenAICompatibleClient<P extends Platform = Platform> {
       this.#ollama('blobs.push').pushBlob(file, splitOptions(options).sdk),
   };
 
-  /** vLLM tokenizer (`/tokenize`, `/detokenize`, shared/api/vllm.md §3.1–3.2); vLLM and Switchyard. */
+  /**
+   * vLLM tokenizer (`/tokenize`, `/detokenize`, vLLM docs, Tokenizer API:
+   * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#tokenizer-api); vLLM and Switchyard.
+   */
   readonly tokenizer = {
     /** Tokens of a prompt, or of chat `messages` after the chat template. */
     encode: (body: TokenizeParams, options?: ClientRequestOptions): APIPromise<TokenizeResponse> =>
@@ -192,7 +201,10 @@ export class OpenAICompatibleClient<P extends Platform = Platform> {
       ),
   };
 
-  /** vLLM `/pooling` (§3.3): raw pooler output. */
+  /**
+   * vLLM `/pooling` (vLLM docs, Pooling API:
+   * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#pooling-api): raw pooler output.
+   */
   readonly pooling = {
     create: (body: PoolingParams, options?: ClientRequestOptions): APIPromise<PoolingResponse> =>
       this.#vllm('pooling.create', body, options, (b, o) =>
@@ -200,7 +212,10 @@ export class OpenAICompatibleClient<P extends Platform = Platform> {
       ),
   };
 
-  /** vLLM `/classify` (§3.4). */
+  /**
+   * vLLM `/classify` (vLLM docs, Classification API:
+   * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#classification-api).
+   */
   readonly classification = {
     create: (
       body: ClassificationParams,
@@ -211,13 +226,20 @@ export class OpenAICompatibleClient<P extends Platform = Platform> {
       ),
   };
 
-  /** vLLM `/score` (§3.5). */
+  /**
+   * vLLM `/score` (vLLM docs, Score API:
+   * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#score-api).
+   */
   readonly score = {
     create: (body: ScoreParams, options?: ClientRequestOptions): APIPromise<ScoreResponse> =>
       this.#vllm('score.create', body, options, (b, o) => this.#vllmEndpoints('score.create').score(b, o)),
   };
 
-  /** vLLM rerank (§3.6): `/rerank`, or `/v2/rerank` with `{version: 'v2'}`; results sorted best first. */
+  /**
+   * vLLM rerank (vLLM docs, Re-rank API:
+   * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#re-rank-api): `/rerank`, or `/v2/rerank`
+   * with `{version: 'v2'}`; results sorted best first.
+   */
   readonly rerank = {
     create: (body: RerankParams, options?: RerankRequestOptions): APIPromise<RerankResponse> => {
       const { version = 'v1', ...rest }: RerankRequestOptions = options ?? {};

@@ -5,7 +5,11 @@
 import { z } from 'zod';
 import { PLATFORM_NAMES } from './platforms/names.js';
 
-/** What to do with a request parameter the platform cannot honour (shared/api/ollama.md §9.1, vllm.md §5). */
+/**
+ * What to do with a request parameter the platform cannot honour (Ollama's own OpenAI translation, openai/openai.go:
+ * https://github.com/ollama/ollama/blob/main/openai/openai.go; vLLM docs, Extra Parameters:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters).
+ */
 export const UnsupportedParamsPolicySchema = z.enum(['error', 'warn', 'drop']);
 
 /**
@@ -21,8 +25,9 @@ export const UnsupportedParamsPolicySchema = z.enum(['error', 'warn', 'drop']);
  * - `unsupportedParams`: `error` (default) throws `UnsupportedParamError`, `warn` drops and logs, `drop` drops.
  * - `maxConnections`: sockets per origin in the client's keep-alive pool (default unlimited).
  * - `vllm.chatTemplate`: Jinja template sent as `chat_template` with every chat request that has none.
- * - `ollama.keepAlive`: default `keep_alive` (Go duration string or seconds, shared/api/ollama.md §1);
- *   `ollama.options`: default `options` merged under each request's own.
+ * - `ollama.keepAlive`: default `keep_alive` (Go duration string or seconds, Ollama API docs, Conventions:
+ *   https://github.com/ollama/ollama/blob/main/docs/api.md#conventions); `ollama.options`: default `options` merged
+ *   under each request's own.
  */
 export const ClientConfigSchema = z.strictObject({
   baseURL: z.url().optional(),

@@ -1,8 +1,9 @@
 /**
  * Errors. HTTP failures are the `openai` SDK's classes (`BadRequestError`, `NotFoundError`, `RateLimitError`, …,
- * chosen by status as in shared/api/openai.md §5.2) on every platform, built from a normalized body so that
- * `message`, `type`, `param` and `code` are filled whatever the server's error dialect. Two subclasses mark
- * failures worth catching on their own; two client-side errors report what the platform cannot do.
+ * chosen by status as in openai-node README, Handling errors: https://github.com/openai/openai-node#handling-errors)
+ * on every platform, built from a normalized body so that `message`, `type`, `param` and `code` are filled whatever
+ * the server's error dialect. Two subclasses mark failures worth catching on their own; two client-side errors report
+ * what the platform cannot do.
  */
 import { APIError, BadRequestError, NotFoundError, OpenAIError } from 'openai';
 
@@ -21,8 +22,9 @@ export interface ErrorObject {
 export class MissingChatTemplateError extends BadRequestError {}
 
 /**
- * 404 for a model the server does not have: Ollama `model 'x' not found` (shared/api/ollama.md §1), vLLM/OpenAI
- * "The model `x` does not exist". `model` is the name taken from the message, when it names one.
+ * 404 for a model the server does not have: Ollama `model 'x' not found` (Ollama API docs, Conventions:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#conventions), vLLM/OpenAI "The model `x` does not exist".
+ * `model` is the name taken from the message, when it names one.
  */
 export class ModelNotFoundError extends NotFoundError {
   readonly model: string | undefined;
@@ -59,8 +61,10 @@ export class UnsupportedParamError extends OpenAIError {
 
 /**
  * Reads any server's error body into the OpenAI error object: the OpenAI envelope, vLLM's flat
- * `{"object":"error","message",…,"code":400}` (shared/api/vllm.md §2), vLLM's auth `{"error":"Unauthorized"}`,
- * Ollama's `{"error":"…"}` (shared/api/ollama.md §7), FastAPI's `{"detail":…}`, or non-JSON text.
+ * `{"object":"error","message",…,"code":400}` (vLLM error body since v0.10.1, vllm-project/vllm PR #22099:
+ * https://github.com/vllm-project/vllm/pull/22099), vLLM's auth `{"error":"Unauthorized"}`, Ollama's `{"error":"…"}`
+ * (Ollama API docs, Streaming responses: https://github.com/ollama/ollama/blob/main/docs/api.md#streaming-responses),
+ * FastAPI's `{"detail":…}`, or non-JSON text.
  */
 export function normalizeError(
   status: number | undefined,

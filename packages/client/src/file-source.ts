@@ -19,9 +19,10 @@ export async function toUploadable(source: FileSource, filename = 'audio.wav'): 
 }
 
 /**
- * `sha256:<hex>` digest of a file source (the digest form of Ollama blobs, shared/api/ollama.md §6) and a body
- * to upload it with. A path is hashed by streaming the file, then streamed again for the upload; bytes are used
- * as is; a stream is read into memory first, since the digest must be known before the upload starts.
+ * `sha256:<hex>` digest of a file source (the digest form of Ollama blobs, Ollama API docs:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md) and a body to upload it with. A path is hashed by streaming
+ * the file, then streamed again for the upload; bytes are used as is; a stream is read into memory first, since the
+ * digest must be known before the upload starts.
  */
 export async function digestAndBody(source: FileSource): Promise<{ digest: string; body: () => BodySource }> {
   const hash = createHash('sha256');

@@ -1,5 +1,6 @@
 /**
- * Incremental NDJSON reader for Ollama streams (shared/api/ollama.md §7): split on `\n`, skip empty lines,
+ * Incremental NDJSON reader for Ollama streams (Ollama API docs, Streaming responses:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#streaming-responses): split on `\n`, skip empty lines,
  * `JSON.parse` each line as soon as it is complete, and raise on a line with an `error` key.
  */
 import { streamError } from './errors.js';

@@ -1,6 +1,7 @@
 /**
- * Progress of Ollama's long-running model operations (`pull`, `push`, `create`; shared/api/ollama.md §6.1): an
- * async iterable of progress lines that also offers an await-until-done form.
+ * Progress of Ollama's long-running model operations (`pull`, `push`, `create`; Ollama API docs, Pull a Model:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#pull-a-model): an async iterable of progress lines that also
+ * offers an await-until-done form.
  */
 import type { OllamaProgress } from './ollama/types.js';
 

@@ -17,8 +17,9 @@ export interface ClientRequestOptions
   /** Headers added to this request; `null` removes a default header. */
   extraHeaders?: Record<string, string | null>;
   /**
-   * Sent as `X-Request-Id`. vLLM (with `--enable-request-id-headers`, shared/api/vllm.md §1) and Switchyard use it
-   * as the request id and echo it, which the SDK exposes as `_request_id` / `APIError.requestID`.
+   * Sent as `X-Request-Id`. vLLM (with `--enable-request-id-headers`, vLLM docs, OpenAI-Compatible Server:
+   * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html) and Switchyard use it as the request id and
+   * echo it, which the SDK exposes as `_request_id` / `APIError.requestID`.
    */
   requestId?: string;
 }

@@ -1,9 +1,14 @@
 /**
- * Server version probing: request fields changed between releases of vLLM (shared/api/vllm.md §7) and Ollama
- * (logprobs since 0.12.11, shared/api/ollama.md §2).
+ * Server version probing: request fields changed between releases of vLLM (vLLM release notes:
+ * https://github.com/vllm-project/vllm/releases) and Ollama (logprobs since 0.12.11, Ollama API docs, Generate a
+ * completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion).
  */
 
-/** `GET /version` (vLLM, shared/api/vllm.md §4.2) and `GET /api/version` (Ollama, §1). */
+/**
+ * `GET /version` (vLLM docs, OpenAI-Compatible Server:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html) and `GET /api/version` (Ollama API docs,
+ * Version: https://github.com/ollama/ollama/blob/main/docs/api.md#version).
+ */
 export interface VersionResponse {
   version: string;
   /** `"switchyard"` when a Switchyard gateway answered: its version says nothing about the upstream's. */

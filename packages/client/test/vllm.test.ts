@@ -1,7 +1,8 @@
 /**
  * The `vllm` platform against a fake vLLM (the gateway's scriptable fake upstream) answering as
- * shared/api/vllm.md describes: extra fields sent top level, the default chat template, request ids,
- * vLLM's own routes, multipart transcriptions, and version-dependent rewriting of request fields.
+ * the vLLM docs, OpenAI-Compatible Server (https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html)
+ * describe: extra fields sent top level, the default chat template, request ids, vLLM's own routes, multipart
+ * transcriptions, and version-dependent rewriting of request fields.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,8 @@
 /**
  * vLLM's extra endpoints on a `type: llamacpp` upstream, end to end through a real gateway process: clients
- * see vLLM's shapes (shared/api/vllm.md §3) and the fake llama-server (written from llama.cpp's server
- * documentation, test/support/fake-llamacpp.ts) receives llama.cpp's.
+ * see vLLM's shapes (vLLM docs, OpenAI-Compatible Server:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html) and the fake llama-server (written from
+ * llama.cpp's server documentation, test/support/fake-llamacpp.ts) receives llama.cpp's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llamaCppModels } from '../src/providers/openai-compatible/llamacpp/models.js';

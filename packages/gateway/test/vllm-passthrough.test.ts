@@ -1,8 +1,9 @@
 /**
  * vLLM's extra JSON endpoints through a real gateway process to a recording fake vLLM server (answers from
- * shared/api/vllm.md §3): every route reaches vLLM's path at the server root with the client's bytes unchanged
- * (unknown fields included), and vLLM's answer comes back unchanged. Also auth, validation, and the 400 of
- * provider types without the endpoints. Multipart transcriptions: vllm-transcriptions.test.ts.
+ * the vLLM docs, OpenAI-Compatible Server: https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html): every
+ * route reaches vLLM's path at the server root with the client's bytes unchanged (unknown fields included), and
+ * vLLM's answer comes back unchanged. Also auth, validation, and the 400 of provider types without the endpoints.
+ * Multipart transcriptions: vllm-transcriptions.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from './support/fake-upstream.js';

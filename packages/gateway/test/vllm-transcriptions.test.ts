@@ -1,8 +1,10 @@
 /**
  * Multipart `POST /v1/audio/transcriptions` through a real gateway process to a recording fake vLLM server
- * (shared/api/vllm.md §3.7): the upload is streamed byte for byte whichever side of the file the `model` field
- * is on (the official openai SDK sends the file first), only the model field changes for a renamed deployment,
- * SSE answers stream through, limits hold while streaming, and the read-ahead spool is always deleted.
+ * (vLLM docs, Transcriptions API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#transcriptions-api): the upload is streamed
+ * byte for byte whichever side of the file the `model` field is on (the official openai SDK sends the file first),
+ * only the model field changes for a renamed deployment, SSE answers stream through, limits hold while streaming, and
+ * the read-ahead spool is always deleted.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync } from 'node:fs';

@@ -1,6 +1,7 @@
 /**
- * OpenAI chat completion request → `POST /api/chat` body (shared/api/ollama.md §9.1): messages flattened to
- * plain-string content with `images`, tool-call arguments parsed to objects, tool results given `tool_name`.
+ * OpenAI chat completion request → `POST /api/chat` body (Ollama's own OpenAI translation, openai/openai.go:
+ * https://github.com/ollama/ollama/blob/main/openai/openai.go): messages flattened to plain-string content with
+ * `images`, tool-call arguments parsed to objects, tool results given `tool_name`.
  */
 import { OpenAIError } from 'openai';
 import type { JsonBody } from '../platforms/platform.js';
@@ -75,7 +76,10 @@ function toOllamaMessages(messages: OpenAIMessage[], ctx: OllamaRequestContext):
   });
 }
 
-/** Concatenates text parts; data-URL images and input audio become `images` (bare base64, §9.1). */
+/**
+ * Concatenates text parts; data-URL images and input audio become `images` (bare base64, Ollama's own OpenAI
+ * translation, openai/openai.go).
+ */
 function flattenContent(content: unknown, images: string[], path: string, ctx: OllamaRequestContext): string {
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;

@@ -1,6 +1,7 @@
 /**
- * `/api/chat` responses → OpenAI chat completions and chunks (shared/api/ollama.md §9.2, §9.3): string tool-call
- * arguments with stable ids, `thinking` as `reasoning`, usage from the final line's metrics.
+ * `/api/chat` responses → OpenAI chat completions and chunks (Ollama's own OpenAI translation, openai/openai.go:
+ * https://github.com/ollama/ollama/blob/main/openai/openai.go): string tool-call arguments with stable ids,
+ * `thinking` as `reasoning`, usage from the final line's metrics.
  */
 import type {
   ChatCompletion,
@@ -93,7 +94,10 @@ function toToolCall(call: OllamaToolCall): ChatCompletionMessageFunctionToolCall
   };
 }
 
-/** Ollama's logprob items already have OpenAI's `{token, logprob, bytes, top_logprobs}` shape (§3). */
+/**
+ * Ollama's logprob items already have OpenAI's `{token, logprob, bytes, top_logprobs}` shape (Ollama API docs,
+ * Generate a chat completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
+ */
 export function toTokenLogprobs(items: OllamaLogprob[]): ChatCompletionTokenLogprob[] {
   return items.map((item) => ({
     token: item.token,

@@ -1,7 +1,8 @@
 /**
- * Mapping shared by Ollama's chat and generate translations (shared/api/ollama.md §9): OpenAI sampling fields to
- * `options`, `response_format` to `format`, `reasoning_effort` to `think`, the unsupported-parameter rules,
- * ids, timestamps, usage and finish reasons.
+ * Mapping shared by Ollama's chat and generate translations (Ollama's own OpenAI translation, openai/openai.go:
+ * https://github.com/ollama/ollama/blob/main/openai/openai.go): OpenAI sampling fields to `options`,
+ * `response_format` to `format`, `reasoning_effort` to `think`, the unsupported-parameter rules, ids, timestamps,
+ * usage and finish reasons.
  */
 import { randomBytes } from 'node:crypto';
 import type { CompletionUsage } from 'openai/resources/completions';
@@ -10,7 +11,10 @@ import type { JsonBody } from '../platforms/platform.js';
 import type { ParamPolicy } from '../unsupported-params.js';
 import type { KeepAlive, OllamaMetrics } from './types.js';
 
-/** Ollama version that added `logprobs` / `top_logprobs` (shared/api/ollama.md §2, v0.12.11). */
+/**
+ * Ollama version that added `logprobs` / `top_logprobs` (Ollama API docs, Generate a completion:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion, v0.12.11).
+ */
 export const LOGPROBS_SINCE = '0.12.11';
 
 /** What the translations need from the client. */
@@ -118,7 +122,10 @@ export function cannotSend(param: string, reason: string): never {
   throw new UnsupportedParamError(param, 'ollama', reason);
 }
 
-/** A fresh `<prefix>-<24 hex>` id: Ollama sends none (its own /v1 ids are not unique, §9.2). */
+/**
+ * A fresh `<prefix>-<24 hex>` id: Ollama sends none (its own /v1 ids are not unique, Ollama's own OpenAI translation,
+ * openai/openai.go).
+ */
 export function newId(prefix: string): string {
   return `${prefix}-${randomBytes(12).toString('hex')}`;
 }
@@ -135,14 +142,20 @@ export function unixSeconds(createdAt: string | undefined): number {
   return Math.floor((Number.isNaN(ms) ? Date.now() : ms) / 1000);
 }
 
-/** Usage from the metrics of a final line; missing counts are 0 (§1). */
+/**
+ * Usage from the metrics of a final line; missing counts are 0 (Ollama API docs, Conventions:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#conventions).
+ */
 export function usageOf(metrics: OllamaMetrics): CompletionUsage {
   const prompt = metrics.prompt_eval_count ?? 0;
   const completion = metrics.eval_count ?? 0;
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
-/** `done_reason` → OpenAI `finish_reason` (§9.2): `length` stays, anything else is `stop`. */
+/**
+ * `done_reason` → OpenAI `finish_reason` (Ollama's own OpenAI translation, openai/openai.go): `length` stays,
+ * anything else is `stop`.
+ */
 export function finishReasonOf(doneReason: string | undefined): 'stop' | 'length' {
   return doneReason === 'length' ? 'length' : 'stop';
 }

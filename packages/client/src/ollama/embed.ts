@@ -1,6 +1,7 @@
 /**
- * Embeddings on Ollama: OpenAI `/v1/embeddings` request → `POST /api/embed` and back (shared/api/ollama.md §5.1,
- * shared/api/openai.md §3).
+ * Embeddings on Ollama: OpenAI `/v1/embeddings` request → `POST /api/embed` and back (Ollama API docs, Generate
+ * Embeddings: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings, OpenAI API reference,
+ * Create embeddings: https://platform.openai.com/docs/api-reference/embeddings/create).
  */
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
 import type { JsonBody } from '../platforms/platform.js';
@@ -24,7 +25,8 @@ export function toOllamaEmbedRequest(body: JsonBody, ctx: OllamaRequestContext):
 
 /**
  * The native response as an OpenAI embedding list. With `encoding_format: "base64"` each vector becomes base64
- * of little-endian float32 (shared/api/openai.md §3), as the server would send it.
+ * of little-endian float32 (OpenAI API reference, Create embeddings:
+ * https://platform.openai.com/docs/api-reference/embeddings/create), as the server would send it.
  */
 export function toEmbeddingResponse(
   native: OllamaEmbedResponse,

@@ -1,6 +1,8 @@
 /**
- * Legacy completions on Ollama: OpenAI `/v1/completions` request → `POST /api/generate` (shared/api/ollama.md §2),
- * and the native response or NDJSON lines → `text_completion` objects (shared/api/openai.md §2.2).
+ * Legacy completions on Ollama: OpenAI `/v1/completions` request → `POST /api/generate` (Ollama API docs, Generate a
+ * completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion), and the native response
+ * or NDJSON lines → `text_completion` objects (OpenAI API reference, The completion object:
+ * https://platform.openai.com/docs/api-reference/completions/object).
  */
 import type { Completion, CompletionChoice } from 'openai/resources/completions';
 import type { JsonBody } from '../platforms/platform.js';
@@ -64,7 +66,8 @@ export function toCompletion(native: OllamaGenerateResponse): Completion {
 
 /**
  * Converts `/api/generate` lines into streamed `text_completion` objects: one per text delta, the finish_reason
- * on the last one (as Ollama's own /v1 does, §10), then a `choices: []` usage chunk when `includeUsage`.
+ * on the last one (as Ollama's own /v1 does, Ollama docs, OpenAI compatibility:
+ * https://docs.ollama.com/api/openai-compatibility), then a `choices: []` usage chunk when `includeUsage`.
  */
 export async function* toCompletionChunks(
   lines: AsyncIterable<OllamaGenerateResponse>,

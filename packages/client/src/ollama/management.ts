@@ -1,6 +1,8 @@
 /**
- * Ollama's model-management and blob routes (shared/api/ollama.md §5.2, §6): progress streams for
- * pull/push/create, show/copy/delete/ps, blob HEAD/POST with the digest computed client-side.
+ * Ollama's model-management and blob routes (Ollama API docs, Generate Embedding:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embedding; Ollama API docs:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md): progress streams for pull/push/create,
+ * show/copy/delete/ps, blob HEAD/POST with the digest computed client-side.
  */
 import { NotFoundError } from 'openai';
 import { digestAndBody } from '../file-source.js';

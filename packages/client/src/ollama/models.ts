@@ -1,6 +1,7 @@
 /**
- * Ollama models as OpenAI models (shared/api/ollama.md §6, §10): `/api/tags` becomes a models page that keeps
- * the native `models` array next to OpenAI's `data`; `/api/show` answers `models.retrieve`.
+ * Ollama models as OpenAI models (Ollama API docs: https://github.com/ollama/ollama/blob/main/docs/api.md; Ollama
+ * docs, OpenAI compatibility: https://docs.ollama.com/api/openai-compatibility): `/api/tags` becomes a models page
+ * that keeps the native `models` array next to OpenAI's `data`; `/api/show` answers `models.retrieve`.
  */
 import type { OpenAI } from 'openai';
 import { Page } from 'openai/pagination';
@@ -34,7 +35,10 @@ export class OllamaModelsPage extends Page<Model> {
   }
 }
 
-/** An OpenAI `Model` for an Ollama model name; the namespace is `owned_by` (`library` when none, §10). */
+/**
+ * An OpenAI `Model` for an Ollama model name; the namespace is `owned_by` (`library` when none, Ollama docs, OpenAI
+ * compatibility).
+ */
 export function toModel(name: string, modifiedAt: string | undefined): Model {
   const slash = name.lastIndexOf('/');
   const namespace = slash === -1 ? 'library' : name.slice(0, slash).split('/').pop() || 'library';

@@ -1,12 +1,26 @@
-/** Ollama's native `/api/*` shapes (shared/api/ollama.md). Durations are nanoseconds. */
+/**
+ * Ollama's native `/api/*` shapes (Ollama API docs: https://github.com/ollama/ollama/blob/main/docs/api.md).
+ * Durations are nanoseconds.
+ */
 
-/** `keep_alive`: a Go duration (`"5m"`, `"0"`) or seconds; negative keeps the model loaded (§1). */
+/**
+ * `keep_alive`: a Go duration (`"5m"`, `"0"`) or seconds; negative keeps the model loaded (Ollama API docs,
+ * Conventions: https://github.com/ollama/ollama/blob/main/docs/api.md#conventions).
+ */
 export type KeepAlive = string | number;
 
-/** `think`: boolean or a level (§1, §8). */
+/**
+ * `think`: boolean or a level (Ollama API docs, Conventions:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#conventions; Ollama docs, Thinking:
+ * https://docs.ollama.com/capabilities/thinking).
+ */
 export type Think = boolean | 'low' | 'medium' | 'high' | 'max';
 
-/** Runtime model parameters (§4); unknown keys are ignored by the server. */
+/**
+ * Runtime model parameters (Ollama Modelfile reference, parameters:
+ * https://github.com/ollama/ollama/blob/main/docs/modelfile.md#valid-parameters-and-values); unknown keys are ignored
+ * by the server.
+ */
 export interface OllamaOptions {
   num_ctx?: number;
   num_predict?: number;
@@ -43,7 +57,10 @@ export interface OllamaGenerationParams {
   shift?: boolean;
 }
 
-/** Extra fields of `completions.create` on Ollama (`/api/generate`, §2). */
+/**
+ * Extra fields of `completions.create` on Ollama (`/api/generate`, Ollama API docs, Generate a completion:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion).
+ */
 export interface OllamaCompletionParams extends OllamaGenerationParams {
   system?: string;
   template?: string;
@@ -51,20 +68,29 @@ export interface OllamaCompletionParams extends OllamaGenerationParams {
   images?: string[];
 }
 
-/** Extra fields of `embeddings.create` on Ollama (`/api/embed`, §5.1). */
+/**
+ * Extra fields of `embeddings.create` on Ollama (`/api/embed`, Ollama API docs, Generate Embeddings:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings).
+ */
 export interface OllamaEmbeddingParams {
   truncate?: boolean;
   options?: OllamaOptions;
   keep_alive?: KeepAlive;
 }
 
-/** A native tool call: arguments are an object (§3). */
+/**
+ * A native tool call: arguments are an object (Ollama API docs, Generate a chat completion:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
+ */
 export interface OllamaToolCall {
   id?: string;
   function: { index?: number; name: string; arguments: Record<string, unknown> };
 }
 
-/** A native chat message (§3). */
+/**
+ * A native chat message (Ollama API docs, Generate a chat completion:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
+ */
 export interface OllamaMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
   content: string;
@@ -75,7 +101,10 @@ export interface OllamaMessage {
   tool_call_id?: string;
 }
 
-/** A token logprob, the same item shape as OpenAI's (§3). */
+/**
+ * A token logprob, the same item shape as OpenAI's (Ollama API docs, Generate a chat completion:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
+ */
 export interface OllamaLogprob {
   token: string;
   logprob: number;
@@ -83,7 +112,10 @@ export interface OllamaLogprob {
   top_logprobs?: Array<{ token: string; logprob: number; bytes?: number[] }>;
 }
 
-/** Metrics on the final line of chat and generate; missing counts are 0 (§1). */
+/**
+ * Metrics on the final line of chat and generate; missing counts are 0 (Ollama API docs, Conventions:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#conventions).
+ */
 export interface OllamaMetrics {
   total_duration?: number;
   load_duration?: number;
@@ -93,7 +125,10 @@ export interface OllamaMetrics {
   eval_duration?: number;
 }
 
-/** One `/api/chat` line or response (§3). */
+/**
+ * One `/api/chat` line or response (Ollama API docs, Generate a chat completion:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
+ */
 export interface OllamaChatResponse extends OllamaMetrics {
   model: string;
   created_at: string;
@@ -103,7 +138,10 @@ export interface OllamaChatResponse extends OllamaMetrics {
   logprobs?: OllamaLogprob[];
 }
 
-/** One `/api/generate` line or response (§2). */
+/**
+ * One `/api/generate` line or response (Ollama API docs, Generate a completion:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion).
+ */
 export interface OllamaGenerateResponse extends OllamaMetrics {
   model: string;
   created_at: string;
@@ -115,7 +153,10 @@ export interface OllamaGenerateResponse extends OllamaMetrics {
   logprobs?: OllamaLogprob[];
 }
 
-/** `/api/embed` response (§5.1); vectors are L2-normalised. */
+/**
+ * `/api/embed` response (Ollama API docs, Generate Embeddings:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings); vectors are L2-normalised.
+ */
 export interface OllamaEmbedResponse {
   model: string;
   embeddings: number[][];
@@ -124,7 +165,10 @@ export interface OllamaEmbedResponse {
   prompt_eval_count?: number;
 }
 
-/** `POST /api/embeddings` (legacy, §5.2). */
+/**
+ * `POST /api/embeddings` (legacy, Ollama API docs, Generate Embedding:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embedding).
+ */
 export interface OllamaLegacyEmbeddingParams {
   model?: string;
   prompt: string;
@@ -137,7 +181,7 @@ export interface OllamaLegacyEmbeddingResponse {
   embedding: number[];
 }
 
-/** Model details in `/api/tags`, `/api/ps` and `/api/show` (§6). */
+/** Model details in `/api/tags`, `/api/ps` and `/api/show` (Ollama API docs). */
 export interface OllamaModelDetails {
   parent_model?: string;
   format?: string;
@@ -147,7 +191,7 @@ export interface OllamaModelDetails {
   quantization_level?: string;
 }
 
-/** An entry of `/api/tags` (§6). */
+/** An entry of `/api/tags` (Ollama API docs). */
 export interface OllamaModel {
   name: string;
   model: string;
@@ -161,7 +205,7 @@ export interface OllamaModel {
   remote_host?: string;
 }
 
-/** An entry of `/api/ps` (§6). */
+/** An entry of `/api/ps` (Ollama API docs). */
 export interface OllamaRunningModel {
   name: string;
   model: string;
@@ -174,7 +218,7 @@ export interface OllamaRunningModel {
   context_length?: number;
 }
 
-/** `POST /api/show` request (§6). */
+/** `POST /api/show` request (Ollama API docs). */
 export interface OllamaShowParams {
   model: string;
   verbose?: boolean;
@@ -182,7 +226,7 @@ export interface OllamaShowParams {
   options?: OllamaOptions;
 }
 
-/** `/api/show` response (§6). */
+/** `/api/show` response (Ollama API docs). */
 export interface OllamaShowResponse {
   license?: string;
   modelfile?: string;
@@ -201,7 +245,7 @@ export interface OllamaShowResponse {
   requires?: string;
 }
 
-/** `POST /api/create` (§6): structured fields plus blob digests; no Modelfile text. */
+/** `POST /api/create` (Ollama API docs): structured fields plus blob digests; no Modelfile text. */
 export interface OllamaCreateParams {
   model: string;
   from?: string;
@@ -219,25 +263,28 @@ export interface OllamaCreateParams {
   requires?: string;
 }
 
-/** `POST /api/pull` (§6). */
+/** `POST /api/pull` (Ollama API docs). */
 export interface OllamaPullParams {
   model: string;
   insecure?: boolean;
 }
 
-/** `POST /api/push` (§6): `model` is `namespace/model:tag`. */
+/** `POST /api/push` (Ollama API docs): `model` is `namespace/model:tag`. */
 export interface OllamaPushParams {
   model: string;
   insecure?: boolean;
 }
 
-/** `POST /api/copy` (§6). */
+/** `POST /api/copy` (Ollama API docs). */
 export interface OllamaCopyParams {
   source: string;
   destination: string;
 }
 
-/** A progress line of pull/push/create (§6.1); byte counts, zero fields omitted. */
+/**
+ * A progress line of pull/push/create (Ollama API docs, Pull a Model:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#pull-a-model); byte counts, zero fields omitted.
+ */
 export interface OllamaProgress {
   status: string;
   digest?: string;

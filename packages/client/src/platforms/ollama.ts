@@ -1,8 +1,8 @@
 /**
- * The `ollama` platform: Ollama's native API (shared/api/ollama.md), normalized to OpenAI schemas. Chat,
- * completions and embeddings go to `/api/chat`, `/api/generate` and `/api/embed`, streams are NDJSON parsed
- * line by line into OpenAI chunks; models come from `/api/tags` and `/api/show`; the management routes are
- * the `ollama` endpoint group.
+ * The `ollama` platform: Ollama's native API (Ollama API docs:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md), normalized to OpenAI schemas. Chat, completions and
+ * embeddings go to `/api/chat`, `/api/generate` and `/api/embed`, streams are NDJSON parsed line by line into OpenAI
+ * chunks; models come from `/api/tags` and `/api/show`; the management routes are the `ollama` endpoint group.
  */
 import type { APIPromise, PagePromise } from 'openai';
 import type { Model, ModelsPage } from 'openai/resources/models';

@@ -1,4 +1,7 @@
-/** The `openai` platform: api.openai.com or any server that is plain OpenAI (shared/api/openai.md). */
+/**
+ * The `openai` platform: api.openai.com or any server that is plain OpenAI (OpenAI API reference:
+ * https://platform.openai.com/docs/api-reference).
+ */
 import { openaiCompatibleEndpoints } from '../openai-compatible.js';
 import { Transport } from '../transport.js';
 import { trimSlashes } from '../urls.js';

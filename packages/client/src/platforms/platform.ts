@@ -66,7 +66,10 @@ export interface TranscriptionParams {
   [field: string]: unknown;
 }
 
-/** vLLM's own routes (shared/api/vllm.md §3), served by vLLM and Switchyard. */
+/**
+ * vLLM's own routes (vLLM docs, OpenAI-Compatible Server:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html), served by vLLM and Switchyard.
+ */
 export interface VllmEndpoints {
   tokenize(body: TokenizeParams, options: SdkRequestOptions): APIPromise<TokenizeResponse>;
   detokenize(body: DetokenizeParams, options: SdkRequestOptions): APIPromise<DetokenizeResponse>;
@@ -77,7 +80,11 @@ export interface VllmEndpoints {
   rerank(body: RerankParams, version: 'v1' | 'v2', options: SdkRequestOptions): APIPromise<RerankResponse>;
 }
 
-/** Ollama's model management and blob routes (shared/api/ollama.md §5.2, §6). */
+/**
+ * Ollama's model management and blob routes (Ollama API docs, Generate Embedding:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embedding; Ollama API docs:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md).
+ */
 export interface OllamaEndpoints {
   create(body: OllamaCreateParams, options: SdkRequestOptions): ProgressStream;
   pull(body: OllamaPullParams, options: SdkRequestOptions): ProgressStream;

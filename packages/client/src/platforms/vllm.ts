@@ -1,7 +1,9 @@
 /**
- * The `vllm` platform: `vllm serve` (shared/api/vllm.md). OpenAI routes through the SDK with vLLM's extra fields
- * as top-level keys, a default `chat_template`, structured outputs adapted to the server's version, and the
- * unsupported parameters of §5 policed; plus vLLM's own routes at the server root.
+ * The `vllm` platform: `vllm serve` (vLLM docs, OpenAI-Compatible Server:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html). OpenAI routes through the SDK with vLLM's
+ * extra fields as top-level keys, a default `chat_template`, structured outputs adapted to the server's version, and
+ * the unsupported parameters of vLLM's Extra Parameters (vLLM docs, Extra Parameters) policed; plus vLLM's own routes
+ * at the server root.
  */
 import { APIError } from 'openai';
 import { openaiCompatibleEndpoints } from '../openai-compatible.js';
@@ -18,7 +20,8 @@ export const VLLM_BASE_URL = 'http://localhost:8000/v1';
 
 /**
  * vLLM version from which `parallel_tool_calls: false` is honoured; before it the field is ignored
- * (shared/api/vllm.md §5.5, §7: "≈ v0.11+", exact release unconfirmed).
+ * (vLLM docs, Extra Parameters: https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters;
+ * vLLM release notes: https://github.com/vllm-project/vllm/releases). The exact release is unconfirmed: about v0.11.
  */
 export const PARALLEL_TOOL_CALLS_SINCE = '0.11.0';
 
@@ -57,7 +60,8 @@ export function createVllmPlatform({ config, params }: PlatformContext): Platfor
 
 /**
  * GETs a health route without retries: true on 2xx, false on 5xx (vLLM answers 503 — 500 before Sept 2025 —
- * when its engine is dead, shared/api/vllm.md §1).
+ * when its engine is dead, vLLM docs, OpenAI-Compatible Server:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html).
  * @throws {APIError} for other statuses and connection failures
  */
 export async function healthCheck(transport: Transport, url: string, options: object): Promise<boolean> {

@@ -1,5 +1,6 @@
 /**
- * vLLM's own routes at the server root (shared/api/vllm.md §3): `/tokenize`, `/detokenize`, `/pooling`,
+ * vLLM's own routes at the server root (vLLM docs, OpenAI-Compatible Server:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html): `/tokenize`, `/detokenize`, `/pooling`,
  * `/classify`, `/score`, `/rerank` and `/v2/rerank`, sent through the client's transport (retries, errors).
  */
 

@@ -1,11 +1,15 @@
 /**
  * Request fields vLLM accepts on top of OpenAI's on `/v1/chat/completions` and `/v1/completions`, sent as
- * top-level JSON keys (shared/api/vllm.md §5). Also accepted by Switchyard, which forwards unknown fields to
- * OpenAI-compatible deployments.
+ * top-level JSON keys (vLLM docs, Extra Parameters:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters). Also accepted by
+ * Switchyard, which forwards unknown fields to OpenAI-compatible deployments.
  */
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 
-/** `structured_outputs` (vLLM ≥ 0.10.2): exactly one constraint (shared/api/vllm.md §5.2). */
+/**
+ * `structured_outputs` (vLLM ≥ 0.10.2): exactly one constraint (vLLM docs, Structured Outputs:
+ * https://docs.vllm.ai/en/latest/features/structured_outputs.html).
+ */
 export interface VllmStructuredOutputs {
   json?: string | Record<string, unknown>;
   regex?: string;
@@ -18,7 +22,10 @@ export interface VllmStructuredOutputs {
   whitespace_pattern?: string;
 }
 
-/** Sampling extras for chat and completions (shared/api/vllm.md §5.1, §5.4). */
+/**
+ * Sampling extras for chat and completions (vLLM docs, Extra Parameters:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters).
+ */
 export interface VllmSamplingParams {
   /** 0 or −1 disables. */
   top_k?: number;
@@ -57,7 +64,10 @@ export interface VllmSamplingParams {
   guided_whitespace_pattern?: string;
 }
 
-/** Chat-only extras (shared/api/vllm.md §5.3). */
+/**
+ * Chat-only extras (vLLM docs, Extra Parameters:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters).
+ */
 export interface VllmChatParams extends VllmSamplingParams {
   echo?: boolean;
   add_generation_prompt?: boolean;
@@ -78,7 +88,10 @@ export interface VllmCompletionParams extends VllmSamplingParams {
   return_tokens_as_token_ids?: boolean;
 }
 
-/** Embedding extras (shared/api/vllm.md §3.3). */
+/**
+ * Embedding extras (vLLM docs, Pooling API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#pooling-api).
+ */
 export interface VllmEmbeddingParams {
   truncate_prompt_tokens?: number;
   add_special_tokens?: boolean;
@@ -87,7 +100,10 @@ export interface VllmEmbeddingParams {
   normalize?: boolean;
 }
 
-/** Shared by the chat-style requests of `/tokenize` and `/pooling` (shared/api/vllm.md §3.1). */
+/**
+ * Shared by the chat-style requests of `/tokenize` and `/pooling` (vLLM docs, Tokenizer API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#tokenizer-api).
+ */
 export interface VllmChatInput {
   messages: ChatCompletionMessageParam[];
   add_generation_prompt?: boolean;

@@ -1,7 +1,9 @@
 /**
  * `structured_outputs` ↔ `guided_*`: vLLM 0.10.2 introduced `structured_outputs` and 0.12.0 removed the
- * `guided_*` fields, which newer servers then ignore silently (shared/api/vllm.md §5.2, §7). The client rewrites
- * whichever form the caller used into the one the server understands.
+ * `guided_*` fields, which newer servers then ignore silently (vLLM docs, Structured Outputs:
+ * https://docs.vllm.ai/en/latest/features/structured_outputs.html; vLLM release notes:
+ * https://github.com/vllm-project/vllm/releases). The client rewrites whichever form the caller used into the one the
+ * server understands.
  */
 import type { JsonBody } from '../platforms/platform.js';
 import type { ParamPolicy } from '../unsupported-params.js';

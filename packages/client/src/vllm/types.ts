@@ -1,7 +1,14 @@
-/** Requests and responses of vLLM's own routes (shared/api/vllm.md §3, §4). */
+/**
+ * Requests and responses of vLLM's own routes (vLLM docs, OpenAI-Compatible Server:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html).
+ */
 import type { VllmChatInput } from './params.js';
 
-/** `POST /tokenize`, completion style (shared/api/vllm.md §3.1). `add_special_tokens` defaults to true. */
+/**
+ * `POST /tokenize`, completion style (vLLM docs, Tokenizer API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#tokenizer-api). `add_special_tokens` defaults
+ * to true.
+ */
 export interface TokenizeCompletionParams {
   model?: string;
   prompt: string;
@@ -28,7 +35,10 @@ export interface TokenizeResponse {
   token_strs?: string[] | null;
 }
 
-/** `POST /detokenize` (shared/api/vllm.md §3.2). */
+/**
+ * `POST /detokenize` (vLLM docs, Tokenizer API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#tokenizer-api).
+ */
 export interface DetokenizeParams {
   model?: string;
   tokens: number[];
@@ -60,7 +70,11 @@ interface PoolingCommon {
   task?: string;
 }
 
-/** `POST /pooling` (shared/api/vllm.md §3.3): `input` (completion form) or `messages` (chat form). */
+/**
+ * `POST /pooling` (vLLM docs, Pooling API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#pooling-api): `input` (completion form) or
+ * `messages` (chat form).
+ */
 export type PoolingParams =
   | (PoolingCommon & { input: string | string[] | number[] | number[][] })
   | (PoolingCommon & VllmChatInput);
@@ -75,7 +89,10 @@ export interface PoolingResponse {
   usage: PoolingUsage;
 }
 
-/** `POST /classify` (shared/api/vllm.md §3.4). */
+/**
+ * `POST /classify` (vLLM docs, Classification API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#classification-api).
+ */
 export interface ClassificationParams {
   model?: string;
   input: string | string[];
@@ -97,12 +114,19 @@ export interface ClassificationResponse {
   usage: PoolingUsage;
 }
 
-/** A multi-modal score/rerank input (shared/api/vllm.md §3.5). */
+/**
+ * A multi-modal score/rerank input (vLLM docs, Score API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#score-api).
+ */
 export interface ScoreMultiModalParam {
   content: Array<Record<string, unknown>>;
 }
 
-/** `POST /score` (shared/api/vllm.md §3.5): 1 pair, N pairs against `text_1`, or N zipped pairs. */
+/**
+ * `POST /score` (vLLM docs, Score API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#score-api): 1 pair, N pairs against `text_1`,
+ * or N zipped pairs.
+ */
 export interface ScoreParams {
   model?: string;
   text_1: string | string[] | ScoreMultiModalParam;
@@ -124,7 +148,10 @@ export interface ScoreResponse {
   usage: PoolingUsage;
 }
 
-/** `POST /rerank` and `POST /v2/rerank` (shared/api/vllm.md §3.6). `top_n` 0 (default) returns all. */
+/**
+ * `POST /rerank` and `POST /v2/rerank` (vLLM docs, Re-rank API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#re-rank-api). `top_n` 0 (default) returns all.
+ */
 export interface RerankParams {
   model?: string;
   query: string | ScoreMultiModalParam;

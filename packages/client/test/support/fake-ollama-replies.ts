@@ -1,6 +1,8 @@
 /**
  * Scripted model output for the fake Ollama server: what `/api/chat` and `/api/generate` answer, as the native
- * lines shared/api/ollama.md §2–3 describe (deltas with `done: false`, then a metrics trailer with `done: true`).
+ * lines the Ollama API docs describe (deltas with `done: false`, then a metrics trailer with `done: true`):
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion and
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion.
  */
 
 /** What one chat/generate call produces. */
@@ -9,7 +11,7 @@ export interface Reply {
   content?: string[];
   /** Thinking deltas, sent before the content (chat `message.thinking`, generate `thinking`). */
   thinking?: string[];
-  /** Native tool calls (arguments as objects), sent whole in one line (§3). */
+  /** Native tool calls (arguments as objects), sent whole in one line (Ollama API docs, Generate a chat completion). */
   toolCalls?: Array<{
     id?: string;
     function: { index?: number; name: string; arguments: Record<string, unknown> };
@@ -77,7 +79,8 @@ export function replyLines(
     ...(kind === 'generate' ? { context: [1, 2, 3] } : {}),
     total_duration: 912000000,
     load_duration: 5100000,
-    // omitempty: a zero count is absent (§1)
+    // omitempty: a zero count is absent (Ollama API docs, Conventions:
+    // https://github.com/ollama/ollama/blob/main/docs/api.md#conventions)
     ...(reply.promptEvalCount
       ? { prompt_eval_count: reply.promptEvalCount, prompt_eval_duration: 130000000 }
       : {}),

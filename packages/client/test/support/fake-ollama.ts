@@ -1,8 +1,9 @@
 /**
- * A faithful fake Ollama server written from shared/api/ollama.md: the native routes with NDJSON streaming
- * (stream on by default), progress streams for pull/push/create, HEAD/POST blobs with digest verification,
- * `{"error": "..."}` bodies with Ollama's statuses, and mid-stream error lines. State (models, blobs) lives in
- * memory. `failNext` injects failures for retry tests. Binds 127.0.0.1 on a random port.
+ * A faithful fake Ollama server written from the Ollama API docs
+ * (https://github.com/ollama/ollama/blob/main/docs/api.md): the native routes with NDJSON streaming (stream on by
+ * default), progress streams for pull/push/create, HEAD/POST blobs with digest verification, `{"error": "..."}`
+ * bodies with Ollama's statuses, and mid-stream error lines. State (models, blobs) lives in memory. `failNext`
+ * injects failures for retry tests. Binds 127.0.0.1 on a random port.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -264,7 +265,10 @@ function pullLines(fake: FakeOllama, model: string): Record<string, unknown>[] {
   ];
 }
 
-/** Progress stream, or with `stream: false` only the last object (§6.1). */
+/**
+ * Progress stream, or with `stream: false` only the last object (Ollama API docs, Pull a Model:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#pull-a-model).
+ */
 function progress(res: ServerResponse, body: Record<string, unknown>, lines: Record<string, unknown>[]) {
   if (body.stream === false) {
     const last = lines[lines.length - 1] ?? {};
@@ -298,7 +302,10 @@ function sendEmpty(res: ServerResponse, status: number) {
   res.end();
 }
 
-/** `name` → `name:latest` when it has no tag (§1). */
+/**
+ * `name` → `name:latest` when it has no tag (Ollama API docs, Conventions:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#conventions).
+ */
 function withTag(name: string): string {
   return name.includes(':') ? name : `${name}:latest`;
 }

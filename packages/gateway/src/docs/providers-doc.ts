@@ -89,8 +89,9 @@ export function renderProvidersDoc(): string {
       return `| \`${type}\` | ${preset.label} | ${base} | everything | none | none | none |`;
     }),
     '',
-    "vLLM's extra endpoints (`/tokenize`, `/detokenize`, `/pooling`, `/classify`, `/score`, `/rerank`,",
-    'shared/api/vllm.md §3) are passed through unchanged to the server root (`base_url` without `/v1`) for',
+    "vLLM's extra endpoints (`/tokenize`, `/detokenize`, `/pooling`, `/classify`, `/score`, `/rerank`; see",
+    '[vLLM docs, OpenAI-Compatible Server](https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html))',
+    'are passed through unchanged to the server root (`base_url` without `/v1`) for',
     `${presetsWith('passthrough')}, and translated to llama.cpp's own routes for ${presetsWith('llamacpp')}`,
     '(tokenize, detokenize, pooling via `/v1/embeddings`, rerank and score via `/rerank`; classify has no',
     'equivalent). Every other preset answers them with 400 `unsupported_endpoint`. `/v1/audio/transcriptions`',

@@ -1,9 +1,13 @@
 /**
  * Gateway errors in the OpenAI error envelope `{"error": {"message", "type", "param", "code"}}`
- * (shared/api/openai.md §6). Every failure a client sees is one of these; nothing else leaves the server.
+ * (OpenAI error codes guide: https://platform.openai.com/docs/guides/error-codes). Every failure a client sees is one
+ * of these; nothing else leaves the server.
  */
 
-/** OpenAI error `type` values used by the gateway (shared/api/openai.md §6). */
+/**
+ * OpenAI error `type` values used by the gateway (OpenAI error codes guide:
+ * https://platform.openai.com/docs/guides/error-codes).
+ */
 export type OpenAIErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
@@ -103,9 +107,10 @@ export function invalidParam(param: string, message: string): GatewayError {
 
 /**
  * Normalizes any upstream error body into the OpenAI envelope: the OpenAI shape itself, vLLM's older flat
- * `{"object":"error","message","type","param","code"}` (shared/api/vllm.md), Ollama's `{"error": "..."}`,
- * Anthropic's `{"type":"error","error":{"type","message"}}` and Gemini's `{"error":{"code","message","status"}}`.
- * Falls back to the raw text (truncated to 1,000 characters) when the body is not JSON.
+ * `{"object":"error","message","type","param","code"}` (vLLM error body since v0.10.1, vllm-project/vllm PR #22099:
+ * https://github.com/vllm-project/vllm/pull/22099), Ollama's `{"error": "..."}`, Anthropic's
+ * `{"type":"error","error":{"type","message"}}` and Gemini's `{"error":{"code","message","status"}}`. Falls back to
+ * the raw text (truncated to 1,000 characters) when the body is not JSON.
  */
 export function normalizeErrorBody(status: number, raw: string): OpenAIErrorBody {
   let parsed: unknown;

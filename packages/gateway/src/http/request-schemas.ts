@@ -1,8 +1,8 @@
 /**
  * JSON Schemas of the OpenAI request bodies, compiled once by fastify's Ajv. They check what every
- * OpenAI-compatible server agrees on (shared/api/openai.md §1–§4) and stay lenient: unknown fields pass
- * (vLLM's `guided_choice`, `top_k`, ...), `null` is accepted wherever a field is optional, and nothing is
- * coerced or defaulted, so the body reaches the provider exactly as sent.
+ * OpenAI-compatible server agrees on (OpenAI API reference: https://platform.openai.com/docs/api-reference) and stay
+ * lenient: unknown fields pass (vLLM's `guided_choice`, `top_k`, ...), `null` is accepted wherever a field is
+ * optional, and nothing is coerced or defaulted, so the body reaches the provider exactly as sent.
  */
 
 const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
@@ -26,7 +26,10 @@ const sampling = {
   user: nullable({ type: 'string' }),
 };
 
-/** `POST /v1/chat/completions` (shared/api/openai.md §2.1). */
+/**
+ * `POST /v1/chat/completions` (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create).
+ */
 export const chatCompletionBody = {
   type: 'object',
   required: ['model', 'messages'],
@@ -70,7 +73,10 @@ const prompt = {
   ],
 };
 
-/** `POST /v1/completions` (shared/api/openai.md §3). `max_tokens: 0` is allowed (prompt scoring with echo). */
+/**
+ * `POST /v1/completions` (OpenAI API reference, Create completion:
+ * https://platform.openai.com/docs/api-reference/completions/create). `max_tokens: 0` is allowed (prompt scoring with
+ * echo). */
 export const completionBody = {
   type: 'object',
   required: ['model', 'prompt'],
@@ -85,7 +91,10 @@ export const completionBody = {
   },
 } as const;
 
-/** `POST /v1/embeddings` (shared/api/openai.md §4). */
+/**
+ * `POST /v1/embeddings` (OpenAI API reference, Create embeddings:
+ * https://platform.openai.com/docs/api-reference/embeddings/create).
+ */
 export const embeddingBody = {
   type: 'object',
   required: ['model', 'input'],

@@ -124,7 +124,8 @@ const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
 
 /**
  * Ends an SSE stream that failed after it started: `data: {"error": {...}}` (the openai SDK raises it as an
- * APIError), then `data: [DONE]`, since a stream must always end with it (shared/api/openai.md §1.3, §6).
+ * APIError), then `data: [DONE]`, since a stream must always end with it (OpenAI API reference, The chat completion
+ * chunk object: https://platform.openai.com/docs/api-reference/chat-streaming/streaming).
  */
 export function endStreamWithError(res: ServerResponse, err: unknown): void {
   if (res.destroyed || res.writableEnded) return;

@@ -1,9 +1,9 @@
 /**
- * JSON Schemas of vLLM's extra request bodies (shared/api/vllm.md §3). Like the OpenAI schemas they check
- * only what routing and every provider need (`model`, the required inputs and their basic types), accept
- * `null` for optional fields, and let unknown fields through untouched (`priority`, `use_activation`,
- * `mm_processor_kwargs`, ...). `model` is required here although vLLM makes it optional: the gateway routes
- * by it.
+ * JSON Schemas of vLLM's extra request bodies (vLLM docs, OpenAI-Compatible Server:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html). Like the OpenAI schemas they check only what
+ * routing and every provider need (`model`, the required inputs and their basic types), accept `null` for optional
+ * fields, and let unknown fields through untouched (`priority`, `use_activation`, `mm_processor_kwargs`, ...).
+ * `model` is required here although vLLM makes it optional: the gateway routes by it.
  */
 
 const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
@@ -18,7 +18,11 @@ const messages = {
 /** `ScoreMultiModalParam` (`{content: [...]}`) is passed on unchecked. */
 const multiModal = { type: 'object' };
 
-/** `POST /tokenize` (§3.1): completion style (`prompt`) or chat style (`messages`). */
+/**
+ * `POST /tokenize` (vLLM docs, Tokenizer API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#tokenizer-api): completion style (`prompt`) or
+ * chat style (`messages`).
+ */
 export const tokenizeBody = {
   type: 'object',
   required: ['model'],
@@ -37,14 +41,21 @@ export const tokenizeBody = {
   },
 } as const;
 
-/** `POST /detokenize` (§3.2). */
+/**
+ * `POST /detokenize` (vLLM docs, Tokenizer API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#tokenizer-api).
+ */
 export const detokenizeBody = {
   type: 'object',
   required: ['model', 'tokens'],
   properties: { model, tokens: tokenIds },
 } as const;
 
-/** `POST /pooling` (§3.3): completion form (`input`) or chat form (`messages`). */
+/**
+ * `POST /pooling` (vLLM docs, Pooling API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#pooling-api): completion form (`input`) or
+ * chat form (`messages`).
+ */
 export const poolingBody = {
   type: 'object',
   required: ['model'],
@@ -67,7 +78,10 @@ export const poolingBody = {
   },
 } as const;
 
-/** `POST /classify` (§3.4). */
+/**
+ * `POST /classify` (vLLM docs, Classification API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#classification-api).
+ */
 export const classifyBody = {
   type: 'object',
   required: ['model', 'input'],
@@ -81,14 +95,20 @@ const scoreSide = {
   anyOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }, multiModal],
 };
 
-/** `POST /score`, `POST /v1/score` (§3.5). */
+/**
+ * `POST /score`, `POST /v1/score` (vLLM docs, Score API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#score-api).
+ */
 export const scoreBody = {
   type: 'object',
   required: ['model', 'text_1', 'text_2'],
   properties: { model, text_1: scoreSide, text_2: scoreSide },
 } as const;
 
-/** `POST /rerank`, `/v1/rerank`, `/v2/rerank` (§3.6). `top_n` 0 means every document. */
+/**
+ * `POST /rerank`, `/v1/rerank`, `/v2/rerank` (vLLM docs, Re-rank API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#re-rank-api). `top_n` 0 means every document.
+ */
 export const rerankBody = {
   type: 'object',
   required: ['model', 'query', 'documents'],

@@ -17,9 +17,10 @@ import {
 const GATEWAY_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /**
- * vLLM's non-OpenAI JSON routes at the server root, with the aliases vLLM itself serves (shared/api/vllm.md
- * §1, §3): `/score` also as `/v1/score`, `/rerank` also as `/v1/rerank` and `/v2/rerank`. No `/v1/tokenize`
- * style aliases exist in vLLM, so none are added.
+ * vLLM's non-OpenAI JSON routes at the server root, with the aliases vLLM itself serves (vLLM docs,
+ * OpenAI-Compatible Server: https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html): `/score` also as
+ * `/v1/score`, `/rerank` also as `/v1/rerank` and `/v2/rerank`. No `/v1/tokenize` style aliases exist in vLLM, so
+ * none are added.
  */
 const VLLM_POSTS: readonly [string, Endpoint, object][] = [
   ['/tokenize', 'tokenize', tokenizeBody],
@@ -61,8 +62,11 @@ export function registerVllmRoutes(app: FastifyInstance, deps: { router: Router 
 }
 
 /**
- * `POST /v1/audio/transcriptions` (shared/api/vllm.md §3.7, shared/api/openai.md): only multipart bodies carry
- * the audio file, so JSON is refused with 400. The upload's read-ahead is released when the response ends.
+ * `POST /v1/audio/transcriptions` (vLLM docs, Transcriptions API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#transcriptions-api; OpenAI API reference,
+ * Create transcription: https://platform.openai.com/docs/api-reference/audio/createTranscription): only multipart
+ * bodies carry the audio file, so JSON is refused with 400. The upload's read-ahead is released when the response
+ * ends.
  * @throws GatewayError 400 (`invalid_content_type`) for a body that is not multipart
  */
 async function handleTranscription(request: FastifyRequest, reply: FastifyReply, router: Router) {

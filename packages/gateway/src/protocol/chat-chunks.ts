@@ -1,5 +1,6 @@
 /**
- * Builders for `chat.completion.chunk` objects (shared/api/openai.md §1.7) used by translating providers.
+ * Builders for `chat.completion.chunk` objects (OpenAI API reference, The chat completion chunk object:
+ * https://platform.openai.com/docs/api-reference/chat-streaming/streaming) used by translating providers.
  */
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
@@ -13,7 +14,7 @@ export type ChunkDelta = ChatCompletionChunk.Choice.Delta & { reasoning_content?
 /**
  * Makes the chunks of one streamed chat completion: same `id`, `created` and `model` on every chunk; when the
  * client asked for `stream_options.include_usage`, normal chunks carry `usage: null` and the usage chunk has
- * `choices: []` (§1.7 "Usage chunk", §6).
+ * `choices: []` (OpenAI API reference, The chat completion chunk object).
  */
 export class ChatChunkFactory {
   /**

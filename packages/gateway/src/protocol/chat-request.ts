@@ -1,6 +1,7 @@
 /**
- * Reading an OpenAI chat request (shared/api/openai.md §1) for translation: the pieces every translating
- * provider needs, each failing with a 400 that names the offending field.
+ * Reading an OpenAI chat request (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create) for translation: the pieces every translating provider
+ * needs, each failing with a 400 that names the offending field.
  */
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { invalidParam } from '../http/errors.js';
@@ -43,7 +44,7 @@ export function contentText(content: unknown, param: string): string {
 }
 
 /**
- * `stop` as an array (OpenAI allows a string or an array, §1.1).
+ * `stop` as an array (OpenAI allows a string or an array, OpenAI API reference, Create chat completion).
  * @returns undefined when absent
  * @throws GatewayError 400 (`stop`) for other types
  */
@@ -54,11 +55,14 @@ export function stopSequences(stop: unknown): string[] | undefined {
   throw invalidParam('stop', "'stop' must be a string or an array of strings");
 }
 
-/** A `response_format` asking for JSON (§1.5); `schema` is the JSON Schema under `json_schema.schema`. */
+/**
+ * A `response_format` asking for JSON (OpenAI API reference, Create chat completion); `schema` is the JSON Schema
+ * under `json_schema.schema`.
+ */
 export type JsonResponseFormat = { type: 'json_object' } | { type: 'json_schema'; schema: object };
 
 /**
- * The request's `response_format` (§1.5).
+ * The request's `response_format` (OpenAI API reference, Create chat completion).
  * @returns undefined when absent, null or `{"type":"text"}`
  * @throws GatewayError 400 (`response_format`) for another type, or a `json_schema` without a schema object
  */
@@ -81,7 +85,8 @@ export function jsonResponseFormat(value: unknown): JsonResponseFormat | undefin
 }
 
 /**
- * The output budget: `max_completion_tokens ?? max_tokens` (§1.1 gateway rule).
+ * The output budget: `max_completion_tokens ?? max_tokens` (OpenAI API reference, Create chat completion; the
+ * gateway's rule).
  * @returns tokens, or undefined when the client sent neither
  * @throws GatewayError 400 naming the field when it is not a non-negative integer
  */
@@ -98,7 +103,8 @@ export function maxOutputTokens(body: Record<string, unknown>): number | undefin
 }
 
 /**
- * `stream_options.include_usage` of a streaming request (§1.7 "Usage chunk").
+ * `stream_options.include_usage` of a streaming request (OpenAI API reference, The chat completion chunk object:
+ * https://platform.openai.com/docs/api-reference/chat-streaming/streaming).
  */
 export function includeUsage(body: Record<string, unknown>): boolean {
   const options = body.stream_options as { include_usage?: unknown } | null | undefined;

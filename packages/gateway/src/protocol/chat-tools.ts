@@ -1,12 +1,12 @@
 /**
- * Reading the tool fields of an OpenAI chat request (shared/api/openai.md §1.2, §1.4) for translation: the
- * request's function tools, `tool_choice`, and an assistant message's `tool_calls`, each failing with a 400
- * that names the offending field.
+ * Reading the tool fields of an OpenAI chat request (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create) for translation: the request's function tools,
+ * `tool_choice`, and an assistant message's `tool_calls`, each failing with a 400 that names the offending field.
  */
 import type { ChatCompletionAssistantMessageParam } from 'openai/resources/chat/completions';
 import { invalidParam } from '../http/errors.js';
 
-/** One entry of `tools` (§1.4): a function tool with a name. */
+/** One entry of `tools` (OpenAI API reference, Create chat completion): a function tool with a name. */
 export interface FunctionTool {
   name: string;
   /** Set only when the client sent a string. */
@@ -45,8 +45,9 @@ export function functionTools(tools: unknown): FunctionTool[] | undefined {
 }
 
 /**
- * `tool_choice` (§1.4): `auto`, `none`, `required`, a named function, or `unsupported` for the newer
- * `allowed_tools` and `custom` kinds, which translating providers reject with their own capability entry.
+ * `tool_choice` (OpenAI API reference, Create chat completion): `auto`, `none`, `required`, a named function, or
+ * `unsupported` for the newer `allowed_tools` and `custom` kinds, which translating providers reject with their own
+ * capability entry.
  */
 export type ToolChoice =
   | { kind: 'auto' | 'none' | 'required' }
@@ -69,7 +70,7 @@ export function toolChoice(value: unknown): ToolChoice | undefined {
   throw invalidParam('tool_choice', "'tool_choice' is not a valid tool choice");
 }
 
-/** One assistant tool call (§1.2) with its `arguments` parsed into an object. */
+/** One assistant tool call (OpenAI API reference, Create chat completion) with its `arguments` parsed into an object. */
 export interface AssistantToolCall {
   id: string;
   name: string;
@@ -100,8 +101,9 @@ export function assistantToolCalls(
 }
 
 /**
- * A tool call's `arguments` string parsed into the JSON object that Anthropic and Gemini expect (§6:
- * arguments are strings on the OpenAI wire). An empty string means no arguments: `{}`.
+ * A tool call's `arguments` string parsed into the JSON object that Anthropic and Gemini expect (OpenAI API
+ * reference, Create chat completion: arguments are strings on the OpenAI wire). An empty string means no arguments:
+ * `{}`.
  * @param param request path for errors
  * @throws GatewayError 400 naming `param` when it is not a JSON object
  */

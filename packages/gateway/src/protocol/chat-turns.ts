@@ -1,6 +1,8 @@
 /**
- * Walking an OpenAI `messages` array (shared/api/openai.md §1.2) for APIs that keep the system prompt apart
- * and carry tool results inside a user turn (Anthropic §A.3, Gemini §B.3 of shared/api/anthropic-gemini.md).
+ * Walking an OpenAI `messages` array (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create) for APIs that keep the system prompt apart and carry
+ * tool results inside a user turn (Anthropic API reference, Messages: https://docs.anthropic.com/en/api/messages;
+ * Gemini API reference, Generating content: https://ai.google.dev/api/generate-content).
  */
 import type {
   ChatCompletionAssistantMessageParam,

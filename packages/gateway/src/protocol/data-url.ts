@@ -1,5 +1,6 @@
 /**
- * `data:` URLs as OpenAI clients send images (shared/api/openai.md §1.3: `data:image/png;base64,…`).
+ * `data:` URLs as OpenAI clients send images (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create), e.g. `data:image/png;base64,…`.
  */
 
 /** The media type and base64 payload of a data URL. */

@@ -1,6 +1,8 @@
 /**
  * The request fields of the OpenAI endpoints that translated providers serve, as listed in
- * shared/api/openai.md §1.1 (chat), §2.1 (legacy completions) and §3 (embeddings). Translated providers
+ * the OpenAI API reference: Create chat completion (https://platform.openai.com/docs/api-reference/chat/create),
+ * Create completion (https://platform.openai.com/docs/api-reference/completions/create) and Create embeddings
+ * (https://platform.openai.com/docs/api-reference/embeddings/create). Translated providers
  * declare which of these they honour (providers/<type>/capabilities.ts); everything else a client sends is
  * "unsupported" for them (issue #3 §5).
  */
@@ -8,7 +10,12 @@
 /** Endpoints whose request fields are catalogued here. */
 export type CatalogedEndpoint = 'chat.completions' | 'completions' | 'embeddings';
 
-/** Every documented request field per endpoint (shared/api/openai.md §1.1, §2.1, §3). */
+/**
+ * Every documented request field per endpoint (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create; OpenAI API reference, Create completion:
+ * https://platform.openai.com/docs/api-reference/completions/create; OpenAI API reference, Create embeddings:
+ * https://platform.openai.com/docs/api-reference/embeddings/create).
+ */
 export const OPENAI_REQUEST_FIELDS: Readonly<Record<CatalogedEndpoint, readonly string[]>> = {
   'chat.completions': [
     'model',
@@ -70,9 +77,11 @@ export const OPENAI_REQUEST_FIELDS: Readonly<Record<CatalogedEndpoint, readonly 
 };
 
 /**
- * Values that ask for nothing beyond OpenAI's default behaviour (shared/api/openai.md §1.1, §2.1). A client
- * sending one of them (many SDKs send `n: 1` or `parallel_tool_calls: true`) needs no support from the
- * provider, so the field is not treated as unsupported.
+ * Values that ask for nothing beyond OpenAI's default behaviour (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create; OpenAI API reference, Create completion:
+ * https://platform.openai.com/docs/api-reference/completions/create). A client sending one of them (many SDKs send
+ * `n: 1` or `parallel_tool_calls: true`) needs no support from the provider, so the field is not treated as
+ * unsupported.
  */
 const NEUTRAL_VALUES: Readonly<Record<string, unknown>> = {
   n: 1,

@@ -15,8 +15,8 @@ export class SseDecodeError extends Error {
  * Decodes an upstream `text/event-stream` body into events with `eventsource-parser` (WHATWG rules: `\n`,
  * `\r` and `\r\n` line ends, multi-line `data:`, comments ignored). Bytes may arrive split anywhere, even
  * inside a UTF-8 character. An event whose terminating blank line never came (the stream ended right after
- * its last line) is still delivered, because Gemini's streams have no terminator (shared/api/anthropic-gemini.md
- * §B.5).
+ * its last line) is still delivered, because Gemini's streams have no terminator (Gemini API
+ * reference, streamGenerateContent: https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent).
  * @param body the upstream response body
  * @yields one message per event: `event` (undefined when no `event:` line), `data`
  * @throws SseDecodeError when one event exceeds 16 Mi characters
@@ -46,7 +46,8 @@ export async function* decodeSse(body: AsyncIterable<Uint8Array>): AsyncGenerato
 
 /**
  * The JSON object carried in an event's `data` (each Anthropic and Gemini stream event holds one,
- * shared/api/anthropic-gemini.md §A.5, §B.5).
+ * Anthropic API reference, Streaming Messages: https://docs.anthropic.com/en/api/messages-streaming; Gemini API
+ * reference, streamGenerateContent: https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent).
  * @returns undefined when `data` is not JSON or not a JSON object
  */
 export function eventObject(data: string): Record<string, unknown> | undefined {

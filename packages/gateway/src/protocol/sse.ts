@@ -1,6 +1,8 @@
 /**
  * Server-sent events as OpenAI streams them: `data: <json>\n\n` per chunk, `data: [DONE]\n\n` last
- * (shared/api/openai.md §2.3). Errors after the stream started are sent as `data: {"error": {...}}\n\n`.
+ * (OpenAI API reference, The chat completion chunk object:
+ * https://platform.openai.com/docs/api-reference/chat-streaming/streaming). Errors after the stream started are sent
+ * as `data: {"error": {...}}\n\n`.
  */
 
 /** The terminal event of an OpenAI stream. */

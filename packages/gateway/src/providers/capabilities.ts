@@ -1,7 +1,8 @@
 /**
  * What a provider type does with each OpenAI request field, as data. The same lists decide at run time which
  * fields are unsupported (providers/param-policy.ts) and render docs/providers.md (src/docs/providers-doc.ts),
- * so the documentation cannot drift from the code (issue #3 §5, §6).
+ * so the documentation cannot drift from the code (issue #3 §5, OpenAI error codes guide:
+ * https://platform.openai.com/docs/guides/error-codes).
  */
 import { type CatalogedEndpoint, OPENAI_REQUEST_FIELDS } from '../protocol/openai-fields.js';
 

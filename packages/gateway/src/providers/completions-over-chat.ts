@@ -1,7 +1,9 @@
 /**
- * Legacy `/v1/completions` (shared/api/openai.md §2) on chat-only providers (Anthropic, Gemini), emulated
- * through their chat mapping: each prompt becomes one user turn, `n` choices per prompt (a batch's choices
- * numbered consecutively, §2.1), and the answers come back in the `text_completion` shape, streamed or not.
+ * Legacy `/v1/completions` (OpenAI API reference, Create completion:
+ * https://platform.openai.com/docs/api-reference/completions/create) on chat-only providers (Anthropic, Gemini),
+ * emulated through their chat mapping: each prompt becomes one user turn, `n` choices per prompt (a batch's choices
+ * numbered consecutively, OpenAI API reference, Create completion), and the answers come back in the
+ * `text_completion` shape, streamed or not.
  */
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Completion, CompletionUsage } from 'openai/resources/completions';
@@ -123,7 +125,10 @@ function choiceCount(n: unknown): number {
   return n;
 }
 
-/** `finish_reason` of a completion choice is stop, length or content_filter (§2.2). */
+/**
+ * `finish_reason` of a completion choice is stop, length or content_filter (OpenAI API reference, The completion
+ * object: https://platform.openai.com/docs/api-reference/completions/object).
+ */
 function completionFinish(reason: string | null | undefined): Completion['choices'][number]['finish_reason'] {
   return reason === 'length' || reason === 'content_filter' ? reason : 'stop';
 }

@@ -1,6 +1,6 @@
 /**
  * The contract every provider adapter implements. The gateway's canonical format is the OpenAI wire format
- * itself (shared/DESIGN.md): a provider receives the client's OpenAI request body and returns an OpenAI
+ * itself: a provider receives the client's OpenAI request body and returns an OpenAI
  * response, OpenAI chunks, or (for OpenAI-compatible upstreams) the upstream's bytes untouched.
  */
 import type { Readable } from 'node:stream';
@@ -8,7 +8,10 @@ import type { Logger } from 'pino';
 import { GatewayError } from '../http/errors.js';
 import type { AbortWatch } from './abort-switch.js';
 
-/** Gateway endpoints a request can target. The vLLM extras are shared/api/vllm.md §3. */
+/**
+ * Gateway endpoints a request can target. The vLLM extras are vLLM docs, OpenAI-Compatible Server:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html
+ */
 export type Endpoint =
   | 'chat.completions'
   | 'completions'

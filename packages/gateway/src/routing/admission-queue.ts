@@ -2,7 +2,8 @@ import { GatewayError } from '../http/errors.js';
 
 /**
  * A deployment has no slot for the request: its queue is full or the wait timed out. Status 429 with
- * `Retry-After` (seconds), `rate_limit_error` (shared/api/openai.md §6).
+ * `Retry-After` (seconds), `rate_limit_error` (OpenAI error codes guide:
+ * https://platform.openai.com/docs/guides/error-codes).
  */
 export class CapacityError extends GatewayError {
   constructor(message: string, code: 'queue_full' | 'queue_timeout', retryAfterSeconds: number) {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { assistantToolCalls, functionTools, toolChoice } from '../../src/protocol/chat-tools.js';
 import { thrownBy } from '../support/rejections.js';
 
-describe('functionTools (shared/api/openai.md §1.4)', () => {
+// OpenAI API reference, Create chat completion: https://platform.openai.com/docs/api-reference/chat/create
+describe('functionTools', () => {
   it('keeps name, string description, parameters as sent and boolean strict; nothing else', () => {
     const parameters = { type: 'object', properties: { city: { type: 'string' } } };
     expect(
@@ -29,7 +30,8 @@ describe('functionTools (shared/api/openai.md §1.4)', () => {
   });
 });
 
-describe('toolChoice (shared/api/openai.md §1.4)', () => {
+// OpenAI API reference, Create chat completion: https://platform.openai.com/docs/api-reference/chat/create
+describe('toolChoice', () => {
   it('reads the string forms, a named function, and the newer kinds as unsupported', () => {
     expect(toolChoice('auto')).toEqual({ kind: 'auto' });
     expect(toolChoice('none')).toEqual({ kind: 'none' });
@@ -52,7 +54,8 @@ describe('toolChoice (shared/api/openai.md §1.4)', () => {
   });
 });
 
-describe('assistantToolCalls (shared/api/openai.md §1.2)', () => {
+// OpenAI API reference, Create chat completion: https://platform.openai.com/docs/api-reference/chat/create
+describe('assistantToolCalls', () => {
   it('returns id, name and the parsed arguments; empty arguments are {}', () => {
     expect(
       assistantToolCalls(

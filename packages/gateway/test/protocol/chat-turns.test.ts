@@ -14,7 +14,8 @@ const mapper: TurnMapper<Turn, string> = {
   toolTurn: (items) => ({ role: 'results', items }),
 };
 
-describe('mapChatTurns (shared/api/openai.md §1.2)', () => {
+// OpenAI API reference, Create chat completion: https://platform.openai.com/docs/api-reference/chat/create
+describe('mapChatTurns', () => {
   it('collects system and developer texts apart, drops empty assistant turns, groups each run of tool messages', () => {
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: 'Be terse.' },

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/http/errors.js';
 import { jsonResponseFormat } from '../../src/protocol/chat-request.js';
 
-describe('jsonResponseFormat (shared/api/openai.md §1.5)', () => {
+// OpenAI API reference, Create chat completion: https://platform.openai.com/docs/api-reference/chat/create
+describe('jsonResponseFormat', () => {
   it('text, null and absent ask for nothing; json_object and json_schema (with its schema) ask for JSON', () => {
     const schema = { type: 'object', properties: { total: { type: 'number' } } };
     expect(jsonResponseFormat(undefined)).toBeUndefined();

@@ -8,7 +8,8 @@ const PNG =
 
 const h = useAnthropicHarness();
 
-describe('anthropic request mapping (shared/api/anthropic-gemini.md §A.3)', () => {
+// Anthropic API reference, Messages: https://docs.anthropic.com/en/api/messages
+describe('anthropic request mapping', () => {
   it('hoists system messages, maps images, tool calls, tool results, tools and sampling fields exactly', async () => {
     await h.provider.handle(
       providerRequest(

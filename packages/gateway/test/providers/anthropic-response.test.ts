@@ -5,8 +5,9 @@ import { ANTHROPIC_MESSAGES, useAnthropicHarness } from '../support/translated-p
 
 const h = useAnthropicHarness();
 
-describe('anthropic responses, endpoints and discovery (shared/api/anthropic-gemini.md §A.4)', () => {
-  it('maps the non-streaming response (shared/api/anthropic-gemini.md §A.4)', async () => {
+// Anthropic API reference, Messages: https://docs.anthropic.com/en/api/messages
+describe('anthropic responses, endpoints and discovery', () => {
+  it('maps the non-streaming response', async () => {
     h.fake.route(ANTHROPIC_MESSAGES, { fixture: 'anthropic/tool-use.json' });
     const body = jsonBody(
       await h.provider.handle(

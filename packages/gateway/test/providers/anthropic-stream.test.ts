@@ -26,7 +26,8 @@ async function replay(fixture: string, includeUsage = true) {
   return whole;
 }
 
-describe('anthropic stream translation (shared/api/anthropic-gemini.md §A.5)', () => {
+// Anthropic API reference, Streaming Messages: https://docs.anthropic.com/en/api/messages-streaming
+describe('anthropic stream translation', () => {
   it('text: role chunk, content deltas, finish chunk, usage chunk; multi-byte characters survive byte-by-byte delivery', async () => {
     const { chunks, error } = await replay('anthropic/text.sse');
     expect(error).toBeUndefined();
@@ -198,7 +199,8 @@ describe('anthropic stream cancellation', () => {
   });
 });
 
-describe('anthropic errors before the stream (shared/api/anthropic-gemini.md §A.6)', () => {
+// Anthropic API reference, Errors: https://docs.anthropic.com/en/api/errors
+describe('anthropic errors before the stream', () => {
   const cases: [string, number, number, string][] = [
     ['anthropic/error-overloaded.json', 529, 503, 'overloaded_error'],
     ['anthropic/error-authentication.json', 401, 401, 'authentication_error'],

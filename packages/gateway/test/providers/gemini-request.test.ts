@@ -13,7 +13,8 @@ const chat = (body: Record<string, unknown>, options = {}) =>
     providerRequest('chat.completions', { model: 'flash', ...body }, options, 'gemini-2.5-flash'),
   );
 
-describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => {
+// Gemini API reference, Generating content: https://ai.google.dev/api/generate-content
+describe('gemini request mapping', () => {
   it('maps system, roles, parts, function calls/responses by name, tools and generationConfig exactly', async () => {
     const schema = {
       type: 'object',
@@ -236,7 +237,7 @@ describe('gemini request mapping (shared/api/anthropic-gemini.md §B.3)', () => 
     ]);
   });
 
-  it('re-attaches the thoughtSignature of a function call on the next turn (§B.7)', async () => {
+  it('re-attaches the thoughtSignature of a function call on the next turn', async () => {
     h.fake.route(GEMINI_GENERATE, {
       json: {
         candidates: [

@@ -29,7 +29,9 @@ async function replay(fixture: string, includeUsage = true) {
   return results[0];
 }
 
-describe('gemini stream translation (shared/api/anthropic-gemini.md §B.5)', () => {
+// Gemini API reference, streamGenerateContent:
+// https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
+describe('gemini stream translation', () => {
   it('text: role, deltas, finish, usage from the last usageMetadata; same result for CRLF framing and byte-by-byte', async () => {
     for (const fixture of ['gemini/text.sse', 'gemini/text-crlf.sse']) {
       const { chunks, error } = await replay(fixture);

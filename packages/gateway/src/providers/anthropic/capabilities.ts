@@ -1,8 +1,8 @@
 /**
- * What `type: anthropic` does with each OpenAI request field (shared/api/anthropic-gemini.md §A.3). The
- * provider enforces exactly this (providers/param-policy.ts) and docs/providers.md is rendered from it.
- * Legacy completions run through the chat mapping (providers/completions-over-chat.ts), so their shared fields
- * behave as in chat.
+ * What `type: anthropic` does with each OpenAI request field (Anthropic API reference, Messages:
+ * https://docs.anthropic.com/en/api/messages). The provider enforces exactly this (providers/param-policy.ts) and
+ * docs/providers.md is rendered from it. Legacy completions run through the chat mapping
+ * (providers/completions-over-chat.ts), so their shared fields behave as in chat.
  */
 import { defineCapabilities, entriesOf } from '../capabilities.js';
 

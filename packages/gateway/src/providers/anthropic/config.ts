@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { baseProviderFields } from '../definition.js';
 
-/** Anthropic's API origin plus version prefix (shared/api/anthropic-gemini.md §A.1). */
+/** Anthropic's API origin plus version prefix (Anthropic API overview: https://docs.anthropic.com/en/api/overview). */
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com/v1';
-/** The `anthropic-version` header value the official SDK sends (§A.1). */
+/**
+ * The `anthropic-version` header value the official SDK sends (Anthropic API reference, Versions:
+ * https://docs.anthropic.com/en/api/versioning).
+ */
 export const ANTHROPIC_VERSION = '2023-06-01';
 
 /**

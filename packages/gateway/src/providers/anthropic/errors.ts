@@ -1,18 +1,24 @@
 /**
- * Anthropic errors → the OpenAI envelope (shared/api/anthropic-gemini.md §A.6): the body
- * `{"type":"error","error":{"type","message"},"request_id"}` becomes `{error:{message, type: error.type,
- * param: null, code: null}}` with the same HTTP status, except 529 `overloaded_error`, which becomes 503 so
- * that OpenAI clients treat it as a retryable server error.
+ * Anthropic errors → the OpenAI envelope (Anthropic API reference, Errors: https://docs.anthropic.com/en/api/errors):
+ * the body `{"type":"error","error":{"type","message"},"request_id"}` becomes
+ * `{error:{message, type: error.type, param: null, code: null}}` with the same HTTP status, except 529
+ * `overloaded_error`, which becomes 503 so that OpenAI clients treat it as a retryable server error.
  */
 import type { Dispatcher } from 'undici';
 import { normalizeErrorBody, UpstreamError } from '../../http/errors.js';
 import { retryAfterOptions } from '../json-upstream.js';
 import { readErrorBody } from '../openai-compatible/upstream-errors.js';
 
-/** Anthropic's overload status (§A.6); not a standard HTTP status, so it is sent to clients as 503. */
+/**
+ * Anthropic's overload status (Anthropic API reference, Errors); not a standard HTTP status, so it is sent to clients
+ * as 503.
+ */
 const OVERLOADED_STATUS = 529;
 
-/** HTTP status of each Anthropic `error.type` (§A.6), for errors that arrive inside a 200 stream. */
+/**
+ * HTTP status of each Anthropic `error.type` (Anthropic API reference, Errors), for errors that arrive inside a 200
+ * stream.
+ */
 const STATUS_BY_TYPE: Readonly<Record<string, number>> = {
   invalid_request_error: 400,
   authentication_error: 401,
@@ -47,8 +53,9 @@ export async function anthropicStatusError(
 }
 
 /**
- * Maps the data of a streamed `event: error` (§A.5) to an {@link UpstreamError} with the status its
- * `error.type` has in §A.6 (502 for unknown types).
+ * Maps the data of a streamed `event: error` (Anthropic API reference, Streaming Messages:
+ * https://docs.anthropic.com/en/api/messages-streaming) to an {@link UpstreamError} with the status its `error.type`
+ * has in the Anthropic API reference, Errors (502 for unknown types).
  * @param data the event's JSON text
  */
 export function anthropicStreamError(data: string): UpstreamError {

@@ -16,9 +16,9 @@ const MODEL_PAGE_SIZE = 100;
 
 /**
  * `type: anthropic`: OpenAI chat completions (and emulated legacy completions) translated to Anthropic's
- * Messages API (shared/api/anthropic-gemini.md §A). Sends `x-api-key` and `anthropic-version`; discovery
- * reads `GET /v1/models` (docs.anthropic.com/en/api/models-list: `{data:[{id, created_at, display_name}],
- * has_more, last_id}`) and is off unless `discover: true`.
+ * Messages API (Anthropic API reference, Messages: https://docs.anthropic.com/en/api/messages). Sends `x-api-key` and
+ * `anthropic-version`; discovery reads `GET /v1/models` (docs.anthropic.com/en/api/models-list:
+ * `{data:[{id, created_at, display_name}], has_more, last_id}`) and is off unless `discover: true`.
  */
 export class AnthropicProvider implements Provider {
   readonly type = 'anthropic';

@@ -1,5 +1,6 @@
 /**
- * OpenAI chat request → Anthropic Messages request (shared/api/anthropic-gemini.md §A.2, §A.3).
+ * OpenAI chat request → Anthropic Messages request (Anthropic API reference, Messages:
+ * https://docs.anthropic.com/en/api/messages).
  */
 import type {
   ChatCompletionAssistantMessageParam,
@@ -20,7 +21,7 @@ import { parseDataUrl } from '../../protocol/data-url.js';
 import type { ParamPolicy } from '../param-policy.js';
 import { ANTHROPIC_UNSUPPORTED } from './capabilities.js';
 
-/** An Anthropic content block (§A.2 input blocks). */
+/** An Anthropic content block (Anthropic API reference, Messages input blocks). */
 export type AnthropicBlock = Record<string, unknown> & { type: string };
 
 /** An entry of Anthropic `messages`. */
@@ -29,7 +30,7 @@ export interface AnthropicMessage {
   content: string | AnthropicBlock[];
 }
 
-/** The Messages API request body (§A.2), as far as the gateway fills it. */
+/** The Messages API request body (Anthropic API reference, Messages), as far as the gateway fills it. */
 export interface AnthropicRequest {
   model: string;
   max_tokens: number;
@@ -47,9 +48,9 @@ export interface AnthropicRequest {
   stream?: true;
 }
 
-/** Base64 image media types the Messages API accepts (§A.2). */
+/** Base64 image media types the Messages API accepts (Anthropic API reference, Messages). */
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
-/** `reasoning_effort` values with an `output_config.effort` equivalent (§A.2). */
+/** `reasoning_effort` values with an `output_config.effort` equivalent (Anthropic API reference, Messages). */
 const EFFORTS = new Set(['low', 'medium', 'high', 'xhigh', 'max']);
 
 /**
@@ -109,7 +110,10 @@ function copyNumber(
   request[field] = value;
 }
 
-/** System/developer messages → `system`; tool messages → `tool_result` blocks in one user turn (§A.3). */
+/**
+ * System/developer messages → `system`; tool messages → `tool_result` blocks in one user turn (Anthropic API
+ * reference, Messages).
+ */
 function mapMessages(
   input: ChatCompletionMessageParam[],
   policy: ParamPolicy,
@@ -147,7 +151,7 @@ function userContent(content: unknown, param: string, policy: ParamPolicy): stri
   return blocks;
 }
 
-/** A data URL becomes a base64 source, an http(s) URL a url source (§A.3). */
+/** A data URL becomes a base64 source, an http(s) URL a url source (Anthropic API reference, Messages). */
 function imageBlock(url: string, param: string, policy: ParamPolicy): AnthropicBlock | undefined {
   const data = parseDataUrl(url);
   if (data) {
@@ -161,7 +165,7 @@ function imageBlock(url: string, param: string, policy: ParamPolicy): AnthropicB
   throw invalidParam(param, `'${param}' must be an http(s) URL or a base64 data URL`);
 }
 
-/** Assistant text (if any) then one `tool_use` per tool call, ids preserved (§A.3). */
+/** Assistant text (if any) then one `tool_use` per tool call, ids preserved (Anthropic API reference, Messages). */
 function assistantContent(message: ChatCompletionAssistantMessageParam, param: string): AnthropicBlock[] {
   const blocks: AnthropicBlock[] = [];
   const text = contentText(message.content, `${param}.content`);
@@ -183,7 +187,7 @@ function toolResult(message: ChatCompletionToolMessageParam, param: string): Ant
   };
 }
 
-/** `tools`, `tool_choice` and `parallel_tool_calls` (§A.3). */
+/** `tools`, `tool_choice` and `parallel_tool_calls` (Anthropic API reference, Messages). */
 function mapTools(body: Record<string, unknown>, request: AnthropicRequest, policy: ParamPolicy): void {
   const tools = functionTools(body.tools);
   if (tools) {
@@ -202,7 +206,9 @@ function mapTools(body: Record<string, unknown>, request: AnthropicRequest, poli
   }
 }
 
-/** `tool_choice` → Anthropic's: auto, `any` for required, none, or a named `tool` (§A.3). */
+/**
+ * `tool_choice` → Anthropic's: auto, `any` for required, none, or a named `tool` (Anthropic API reference, Messages).
+ */
 function anthropicToolChoice(value: unknown, policy: ParamPolicy): Record<string, unknown> | undefined {
   const choice = toolChoice(value);
   switch (choice?.kind) {

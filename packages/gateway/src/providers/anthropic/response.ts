@@ -1,6 +1,6 @@
 /**
- * Anthropic Messages response → OpenAI `chat.completion` (shared/api/anthropic-gemini.md §A.4), plus the
- * stop-reason and usage mappings the stream translation shares.
+ * Anthropic Messages response → OpenAI `chat.completion` (Anthropic API reference, Messages:
+ * https://docs.anthropic.com/en/api/messages), plus the stop-reason and usage mappings the stream translation shares.
  */
 import type {
   ChatCompletion,
@@ -10,7 +10,7 @@ import type { CompletionUsage } from 'openai/resources/completions';
 import { UpstreamError } from '../../http/errors.js';
 import type { FinishReason } from '../../protocol/chat-chunks.js';
 
-/** Anthropic `usage` (§A.4); nullable counts are treated as 0. */
+/** Anthropic `usage` (Anthropic API reference, Messages); nullable counts are treated as 0. */
 export interface AnthropicUsage {
   input_tokens?: number | null;
   output_tokens?: number | null;
@@ -18,7 +18,7 @@ export interface AnthropicUsage {
   cache_read_input_tokens?: number | null;
 }
 
-/** A Messages API `Message` (§A.4). */
+/** A Messages API `Message` (Anthropic API reference, Messages). */
 export interface AnthropicMessageResponse {
   id: string;
   type: 'message';
@@ -27,7 +27,7 @@ export interface AnthropicMessageResponse {
   usage?: AnthropicUsage;
 }
 
-/** §A.4 `stop_reason` → `finish_reason`; `pause_turn` and unknown reasons → `stop`. */
+/** `stop_reason` (Anthropic API reference, Messages) → `finish_reason`; `pause_turn` and unknown reasons → `stop`. */
 const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
   end_turn: 'stop',
   stop_sequence: 'stop',
@@ -38,13 +38,13 @@ const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
   pause_turn: 'stop',
 };
 
-/** Maps an Anthropic `stop_reason` to an OpenAI `finish_reason` (§A.4 table). */
+/** Maps an Anthropic `stop_reason` to an OpenAI `finish_reason` (Anthropic API reference, Messages table). */
 export function finishReason(stopReason: string | null | undefined): FinishReason {
   return FINISH_REASONS[stopReason ?? ''] ?? 'stop';
 }
 
 /**
- * §A.4 usage: prompt = input + cache creation + cache read; completion = output;
+ * Usage (Anthropic API reference, Messages): prompt = input + cache creation + cache read; completion = output;
  * `prompt_tokens_details.cached_tokens` = cache read.
  */
 export function openAIUsage(usage: AnthropicUsage): CompletionUsage {

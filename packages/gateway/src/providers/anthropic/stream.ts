@@ -1,5 +1,6 @@
 /**
- * Anthropic Messages SSE events → OpenAI chat chunks (shared/api/anthropic-gemini.md §A.5).
+ * Anthropic Messages SSE events → OpenAI chat chunks (Anthropic API reference, Streaming Messages:
+ * https://docs.anthropic.com/en/api/messages-streaming).
  */
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
@@ -21,8 +22,8 @@ type Block = { kind: 'text' | 'thinking' | 'other' } | { kind: 'tool'; toolIndex
  * finish chunk; `message_stop` → the usage chunk (input from message_start, cumulative output from
  * message_delta) when requested. `ping` and unknown events are ignored.
  * @param events decoded SSE events
- * @throws UpstreamError for an `event: error` (status by error type, §A.6), an unparseable event, or a
- *   stream that ends before `message_stop`
+ * @throws UpstreamError for an `event: error` (status by error type, Anthropic API reference, Errors:
+ *   https://docs.anthropic.com/en/api/errors), an unparseable event, or a stream that ends before `message_stop`
  */
 export async function* anthropicChunks(
   events: AsyncIterable<EventSourceMessage>,
@@ -125,7 +126,10 @@ export async function* anthropicChunks(
   throw protocolError('the stream ended before message_stop');
 }
 
-/** message_delta counts are cumulative and nullable (§A.5): non-null values replace earlier ones. */
+/**
+ * message_delta counts are cumulative and nullable (Anthropic API reference, Streaming Messages): non-null values
+ * replace earlier ones.
+ */
 function mergeUsage(into: AnthropicUsage, from: AnthropicUsage | undefined): void {
   for (const [key, value] of Object.entries(from ?? {})) {
     if (typeof value === 'number') into[key as keyof AnthropicUsage] = value;

@@ -1,10 +1,12 @@
 /**
- * What `type: embedded` does with each OpenAI request field (shared/api/openai.md §1.1, §2.1, §3). The engine
- * runs in-process, so nothing is passed through: "translated" fields are mapped onto node-llama-cpp (chat
- * template, tokenizer, sampler, token budget), "emulated" ones are produced by the gateway around it
- * (parallel choices, grammars, usage chunks, base64 vectors). The provider screens every request with this
- * data (providers/param-policy.ts), so a field not listed here is answered with 400 (or dropped with
- * `drop_unsupported_params`), and docs/providers.md is rendered from it.
+ * What `type: embedded` does with each OpenAI request field (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create; OpenAI API reference, Create completion:
+ * https://platform.openai.com/docs/api-reference/completions/create; OpenAI API reference, Create embeddings:
+ * https://platform.openai.com/docs/api-reference/embeddings/create). The engine runs in-process, so nothing is passed
+ * through: "translated" fields are mapped onto node-llama-cpp (chat template, tokenizer, sampler, token budget),
+ * "emulated" ones are produced by the gateway around it (parallel choices, grammars, usage chunks, base64 vectors).
+ * The provider screens every request with this data (providers/param-policy.ts), so a field not listed here is
+ * answered with 400 (or dropped with `drop_unsupported_params`), and docs/providers.md is rendered from it.
  */
 import { defineCapabilities, entriesOf } from '../capabilities.js';
 
@@ -13,7 +15,8 @@ const legacy = entriesOf('completions');
 
 /**
  * The generation fields chat and legacy completions share, as params.ts validates and sampling.ts maps them;
- * `top_k`, `min_p` and `repetition_penalty` are vLLM's sampling extras (shared/api/vllm.md).
+ * `top_k`, `min_p` and `repetition_penalty` are vLLM's sampling extras (vLLM docs, Extra Parameters:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters).
  */
 const generation = [
   'model',

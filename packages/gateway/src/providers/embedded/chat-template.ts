@@ -102,8 +102,9 @@ export class ChatTemplate {
 }
 
 /**
- * Validates OpenAI chat messages (shared/api/openai.md §1.2) and shapes them for a template: text parts are
- * joined, `developer` becomes `system`, tool-call arguments strings are parsed to objects when they hold JSON.
+ * Validates OpenAI chat messages (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create) and shapes them for a template: text parts are joined,
+ * `developer` becomes `system`, tool-call arguments strings are parsed to objects when they hold JSON.
  * @throws GatewayError 400 naming the bad field (e.g. `messages[2].content`), also for image/audio/file parts,
  *   which these text-only models cannot read
  */

@@ -8,10 +8,11 @@ import { chatOutputPlan, parseToolCall, type ToolCall } from './grammar.js';
 import { readGenerationParams } from './params.js';
 
 /**
- * `POST /v1/chat/completions` on a loaded model (shared/api/openai.md §1): the messages go through the
- * model's chat template, `n` choices are generated in parallel, and the answer is a `chat.completion`
- * object or a stream of `chat.completion.chunk` objects (role delta first, content deltas, a finish chunk
- * per choice, then the usage chunk when `stream_options.include_usage` is set).
+ * `POST /v1/chat/completions` on a loaded model (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create): the messages go through the model's chat template, `n`
+ * choices are generated in parallel, and the answer is a `chat.completion` object or a stream of
+ * `chat.completion.chunk` objects (role delta first, content deltas, a finish chunk per choice, then the usage chunk
+ * when `stream_options.include_usage` is set).
  *
  * With a forced tool call the reply is `tool_calls` (finish_reason `tool_calls`); a stream sends the whole
  * call in one delta after generation, as the name is only known once the JSON is complete.
@@ -106,7 +107,8 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
 }
 
 /**
- * `logprobs` / `top_logprobs` of a chat request (shared/api/openai.md §1.1).
+ * `logprobs` / `top_logprobs` of a chat request (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create).
  * @returns the number of alternatives to report, or undefined when logprobs are off
  * @throws GatewayError 400 when `top_logprobs` is outside 0–20 or sent without `logprobs: true`
  */

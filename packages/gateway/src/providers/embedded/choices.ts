@@ -56,7 +56,10 @@ export async function* interleave<T>(
   }
 }
 
-/** OpenAI `usage` (shared/api/openai.md §1.6): token counts from the model's tokenizer. */
+/**
+ * OpenAI `usage` (OpenAI API reference, The chat completion object:
+ * https://platform.openai.com/docs/api-reference/chat/object): token counts from the model's tokenizer.
+ */
 export function usage(promptTokens: number, completionTokens: number) {
   return {
     prompt_tokens: promptTokens,

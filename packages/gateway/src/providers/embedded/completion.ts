@@ -19,13 +19,14 @@ interface CompletionPrompt {
 }
 
 /**
- * `POST /v1/completions` on a loaded model (shared/api/openai.md §2): raw text continuation, no chat
- * template. `prompt` may be a string, a list of strings, a token list or a list of token lists; each prompt
- * yields `n` choices, numbered `promptIndex * n + i`. String prompts get the model's BOS token when its
- * tokenizer asks for one; token prompts are used as given. `logprobs` (integer, 0–20) gives the legacy
- * parallel-array format; `echo` prepends the prompt text (not combinable with logprobs: prompt-token
- * logprobs are not computed). A stream sends `text_completion` objects carrying text deltas, a finish
- * object per choice, and the usage object (`choices: []`) when `stream_options.include_usage` is set.
+ * `POST /v1/completions` on a loaded model (OpenAI API reference, Create completion:
+ * https://platform.openai.com/docs/api-reference/completions/create): raw text continuation, no chat template.
+ * `prompt` may be a string, a list of strings, a token list or a list of token lists; each prompt yields `n` choices,
+ * numbered `promptIndex * n + i`. String prompts get the model's BOS token when its tokenizer asks for one; token
+ * prompts are used as given. `logprobs` (integer, 0–20) gives the legacy parallel-array format; `echo` prepends the
+ * prompt text (not combinable with logprobs: prompt-token logprobs are not computed). A stream sends
+ * `text_completion` objects carrying text deltas, a finish object per choice, and the usage object (`choices: []`)
+ * when `stream_options.include_usage` is set.
  * @param req the request, its body already screened against capabilities.ts
  * @param policy rejects (or drops) `best_of > n` and `echo` with `logprobs`
  * @throws GatewayError 400 for invalid fields, those unsupported values, and prompts that do not fit the
@@ -126,8 +127,9 @@ export async function textCompletion(
 }
 
 /**
- * Legacy `logprobs` (shared/api/openai.md §2.1): an integer count of alternatives. OpenAI caps it at 5;
- * vLLM and this engine accept up to 20.
+ * Legacy `logprobs` (OpenAI API reference, Create completion:
+ * https://platform.openai.com/docs/api-reference/completions/create): an integer count of alternatives. OpenAI caps
+ * it at 5; vLLM and this engine accept up to 20.
  * @throws GatewayError 400 for anything but null or an integer 0–20
  */
 function readCompletionLogprobs(value: unknown): number | undefined {

@@ -6,12 +6,13 @@ import { EMBEDDED_UNSUPPORTED } from './capabilities.js';
 import type { ModelEngine } from './engine.js';
 
 /**
- * `POST /v1/embeddings` on a loaded model (shared/api/openai.md §3). `input` is a string, a list of
- * strings, a token list or a list of token lists. Each vector is the model's mean-pooled hidden state as
- * llama.cpp computes it, L2-normalised to unit length (as OpenAI, vLLM and llama-server return them).
- * `encoding_format: "base64"` returns each vector as base64 of little-endian float32 values (the openai SDK
- * asks for this by default and decodes it); `"float"` (default) returns number arrays. Inputs are embedded
- * one after another; usage counts the tokens evaluated (BOS/EOS included when the tokenizer adds them).
+ * `POST /v1/embeddings` on a loaded model (OpenAI API reference, Create embeddings:
+ * https://platform.openai.com/docs/api-reference/embeddings/create). `input` is a string, a list of strings, a token
+ * list or a list of token lists. Each vector is the model's mean-pooled hidden state as llama.cpp computes it,
+ * L2-normalised to unit length (as OpenAI, vLLM and llama-server return them). `encoding_format: "base64"` returns
+ * each vector as base64 of little-endian float32 values (the openai SDK asks for this by default and decodes it);
+ * `"float"` (default) returns number arrays. Inputs are embedded one after another; usage counts the tokens evaluated
+ * (BOS/EOS included when the tokenizer adds them).
  * @param req the request, its body already screened against capabilities.ts
  * @param policy rejects (or drops) `dimensions` other than the model's size
  * @throws GatewayError 400 for a bad `input` / `encoding_format`, `dimensions` other than the model's size,
@@ -99,7 +100,10 @@ function normalize(vector: readonly number[]): number[] {
   return norm > 0 ? vector.map((v) => v / norm) : [...vector];
 }
 
-/** Base64 (RFC 4648, padded) of the vector as consecutive little-endian float32 values (shared/api/openai.md §3). */
+/**
+ * Base64 (RFC 4648, padded) of the vector as consecutive little-endian float32 values (OpenAI API reference, Create
+ * embeddings: https://platform.openai.com/docs/api-reference/embeddings/create).
+ */
 function toBase64(vector: readonly number[]): string {
   const bytes = Buffer.alloc(vector.length * 4);
   vector.forEach((v, i) => {

@@ -86,7 +86,8 @@ export class ModelEngine {
   /**
    * Text → token ids with the model's tokenizer.
    * @param options.addSpecialTokens prepend BOS when the model's tokenizer asks for one (vLLM's
-   *   `add_special_tokens`, shared/api/vllm.md)
+   * `add_special_tokens`, vLLM docs, Tokenizer API:
+   * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#tokenizer-api)
    * @param options.parseSpecialTokens read special-token texts such as `<|im_start|>` as special tokens
    */
   tokenize(text: string, options: TokenizeOptions): Token[] {
@@ -107,7 +108,8 @@ export class ModelEngine {
   }
 
   /**
-   * Applies the chat template to an OpenAI `messages` list (shared/api/openai.md §1.2) and tokenizes it.
+   * Applies the chat template to an OpenAI `messages` list (OpenAI API reference, Create chat completion:
+   * https://platform.openai.com/docs/api-reference/chat/create) and tokenizes it.
    * @param messages the request's `messages`, unvalidated
    * @param options `tools`: OpenAI tool definitions rendered into the prompt when the template supports them;
    *   `addGenerationPrompt`: end with the assistant header (true to generate a reply)

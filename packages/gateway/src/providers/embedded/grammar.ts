@@ -6,7 +6,10 @@ import type { ModelEngine } from './engine.js';
 /** What the output must look like, enforced by a llama.cpp grammar while sampling. */
 export type OutputConstraint =
   | { kind: 'text' }
-  /** `response_format` json_object / json_schema (shared/api/openai.md §1.5): the content is JSON. */
+  /**
+   * `response_format` json_object / json_schema (OpenAI API reference, Create chat completion:
+   * https://platform.openai.com/docs/api-reference/chat/create): the content is JSON.
+   */
   | { kind: 'json'; grammar: LlamaGrammar }
   /** `tool_choice` "required" or a named function: the output is one `{"name", "arguments"}` object. */
   | { kind: 'tool_call'; grammar: LlamaGrammar };
@@ -26,10 +29,10 @@ interface FunctionTool {
 const SCHEMA_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
 
 /**
- * Resolves `tools`, `tool_choice` and `response_format` of a chat request (shared/api/openai.md §1.4, §1.5)
- * into a grammar. A forced tool call (`"required"` or `{"type":"function","function":{"name"}}`) wins over
- * `response_format`, as the reply then has no content. `"auto"` renders the tools into the prompt and leaves
- * the model free; `"none"` hides them.
+ * Resolves `tools`, `tool_choice` and `response_format` of a chat request (OpenAI API reference, Create chat
+ * completion: https://platform.openai.com/docs/api-reference/chat/create) into a grammar. A forced tool call
+ * (`"required"` or `{"type":"function","function":{"name"}}`) wins over `response_format`, as the reply then has no
+ * content. `"auto"` renders the tools into the prompt and leaves the model free; `"none"` hides them.
  * @throws GatewayError 400 for a malformed tool, an unknown forced tool name, `tool_choice` without `tools`,
  *   or a JSON schema using constructs the grammar cannot express
  */
@@ -192,7 +195,10 @@ export function isCompleteJsonValue(text: string): boolean {
   }
 }
 
-/** An OpenAI `tool_calls[]` entry (shared/api/openai.md §1.2): `arguments` is a JSON string. */
+/**
+ * An OpenAI `tool_calls[]` entry (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create): `arguments` is a JSON string.
+ */
 export interface ToolCall {
   id: string;
   type: 'function';

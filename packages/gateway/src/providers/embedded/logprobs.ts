@@ -2,10 +2,16 @@ import type { Token } from 'node-llama-cpp';
 import type { ModelEngine } from './engine.js';
 import { detokenizeTokens, tokenBytes } from './tokenizer.js';
 
-/** OpenAI's logprob for a token outside the reported distribution (shared/api/openai.md §1.6). */
+/**
+ * OpenAI's logprob for a token outside the reported distribution (OpenAI API reference, The chat completion object:
+ * https://platform.openai.com/docs/api-reference/chat/object).
+ */
 const UNLISTED_LOGPROB = -9999;
 
-/** One token with its log probability, in OpenAI chat shape (shared/api/openai.md §1.6). */
+/**
+ * One token with its log probability, in OpenAI chat shape (OpenAI API reference, The chat completion object:
+ * https://platform.openai.com/docs/api-reference/chat/object).
+ */
 export interface ChatTokenLogprob {
   token: string;
   /** Natural log of the probability; −9999 when the sampler gave it probability 0. */
@@ -58,7 +64,10 @@ function entry(
   };
 }
 
-/** Legacy completions `logprobs` object: four parallel arrays (shared/api/openai.md §2.2). */
+/**
+ * Legacy completions `logprobs` object: four parallel arrays (OpenAI API reference, The completion object:
+ * https://platform.openai.com/docs/api-reference/completions/object).
+ */
 export interface CompletionLogprobs {
   tokens: string[];
   token_logprobs: number[];

@@ -5,8 +5,11 @@ const optionalNumber = z.number().nullish();
 const optionalInt = z.number().int().nullish();
 
 /**
- * The request fields chat and legacy completions share (shared/api/openai.md §1.1, §2.1), plus the vLLM
- * sampling extras `top_k`, `min_p`, `repetition_penalty` (shared/api/vllm.md). Unknown fields are allowed;
+ * The request fields chat and legacy completions share (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create; OpenAI API reference, Create completion:
+ * https://platform.openai.com/docs/api-reference/completions/create), plus the vLLM sampling extras `top_k`, `min_p`,
+ * `repetition_penalty` (vLLM docs, Extra Parameters:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters). Unknown fields are allowed;
  * `null` means "not sent".
  */
 const GenerationFieldsSchema = z.looseObject({
@@ -44,7 +47,10 @@ export interface SamplingParams {
 
 /** Validated generation settings of one request. */
 export interface GenerationParams {
-  /** `max_completion_tokens ?? max_tokens` (shared/api/openai.md §1.1); undefined: until EOS or context end. */
+  /**
+   * `max_completion_tokens ?? max_tokens` (OpenAI API reference, Create chat completion:
+   * https://platform.openai.com/docs/api-reference/chat/create); undefined: until EOS or context end.
+   */
   maxTokens?: number;
   /** Choices per prompt. */
   n: number;

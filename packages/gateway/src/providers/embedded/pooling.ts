@@ -7,9 +7,10 @@ import { createEmbeddings } from './embeddings.js';
 import type { ModelEngine } from './engine.js';
 
 /**
- * vLLM `POST /pooling` on a loaded model (shared/api/vllm.md §3.3): the same vectors as `/v1/embeddings`
- * (mean-pooled, L2-normalised, {@link createEmbeddings}) in vLLM's `PoolingResponse` shape, `data[i].data`
- * holding vector i (or its base64 with `encoding_format: "base64"`).
+ * vLLM `POST /pooling` on a loaded model (vLLM docs, Pooling API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#pooling-api): the same vectors as
+ * `/v1/embeddings` (mean-pooled, L2-normalised, {@link createEmbeddings}) in vLLM's `PoolingResponse` shape,
+ * `data[i].data` holding vector i (or its base64 with `encoding_format: "base64"`).
  * @throws GatewayError 400 as {@link createEmbeddings}, and for `messages`, `truncate_prompt_tokens` and
  *   `normalize: false`, which the embedded engine cannot honour (unless the model drops unsupported params)
  */

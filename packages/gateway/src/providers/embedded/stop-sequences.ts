@@ -1,7 +1,8 @@
 /**
  * Finds stop sequences in streamed text. Text is released only when it can no longer be the start of a
  * stop sequence, so a stop sequence split across tokens never leaks to the client (OpenAI: "the stop text
- * is not included in the output", shared/api/openai.md §1.1).
+ * is not included in the output", OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create).
  */
 export class StopSequenceMatcher {
   private text = '';

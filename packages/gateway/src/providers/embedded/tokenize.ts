@@ -6,13 +6,14 @@ import { normalizeMessages } from './chat-template.js';
 import type { ModelEngine } from './engine.js';
 
 /**
- * vLLM `POST /tokenize` on a loaded model (shared/api/vllm.md §3.1). Completion style tokenizes `prompt` with
- * `add_special_tokens` defaulting to true (BOS when the model's tokenizer wants one). Chat style renders
- * `messages` (and `tools`) with the model's chat template first, `add_generation_prompt` defaulting to true,
- * and tokenizes with `add_special_tokens` defaulting to false, as the template writes BOS itself. Special-token
- * texts (`<|im_start|>`, `<s>`) are read as special tokens, as Hugging Face tokenizers do. `token_strs` are the
- * vocabulary entries of the tokens (GGUF `tokenizer.ggml.tokens`, e.g. `▁Hello`, `<0x0A>`), what vLLM returns
- * from `convert_ids_to_tokens`; `max_model_len` is the context size the model was loaded with.
+ * vLLM `POST /tokenize` on a loaded model (vLLM docs, Tokenizer API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#tokenizer-api). Completion style tokenizes
+ * `prompt` with `add_special_tokens` defaulting to true (BOS when the model's tokenizer wants one). Chat style
+ * renders `messages` (and `tools`) with the model's chat template first, `add_generation_prompt` defaulting to true,
+ * and tokenizes with `add_special_tokens` defaulting to false, as the template writes BOS itself. Special-token texts
+ * (`<|im_start|>`, `<s>`) are read as special tokens, as Hugging Face tokenizers do. `token_strs` are the vocabulary
+ * entries of the tokens (GGUF `tokenizer.ggml.tokens`, e.g. `▁Hello`, `<0x0A>`), what vLLM returns from
+ * `convert_ids_to_tokens`; `max_model_len` is the context size the model was loaded with.
  * @throws GatewayError 400 for malformed messages, a template error, or `chat_template`,
  *   `chat_template_kwargs`, `mm_processor_kwargs` and `continue_final_message: true`, which the embedded
  *   engine cannot honour (unless the model drops unsupported params)
@@ -53,7 +54,8 @@ export function tokenizeRequest(engine: ModelEngine, req: ProviderRequest): Prov
 }
 
 /**
- * vLLM `POST /detokenize` `{tokens}` → `{prompt}` (shared/api/vllm.md §3.2). Special tokens are rendered as
+ * vLLM `POST /detokenize` `{tokens}` → `{prompt}` (vLLM docs, Tokenizer API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#tokenizer-api). Special tokens are rendered as
  * their text, as vLLM's `tokenizer.decode` does.
  * @throws GatewayError 400 (param `tokens`) for ids outside the model's vocabulary
  */

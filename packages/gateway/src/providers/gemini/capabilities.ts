@@ -1,7 +1,8 @@
 /**
- * What `type: gemini` does with each OpenAI request field (shared/api/anthropic-gemini.md §B.3). The
- * provider enforces exactly this (providers/param-policy.ts) and docs/providers.md is rendered from it.
- * Legacy completions run through the chat mapping (providers/completions-over-chat.ts).
+ * What `type: gemini` does with each OpenAI request field (Gemini API reference, Generating content:
+ * https://ai.google.dev/api/generate-content). The provider enforces exactly this (providers/param-policy.ts) and
+ * docs/providers.md is rendered from it. Legacy completions run through the chat mapping
+ * (providers/completions-over-chat.ts).
  */
 import { defineCapabilities, entriesOf } from '../capabilities.js';
 

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { baseProviderFields } from '../definition.js';
 
-/** The Generative Language API with its default version prefix (shared/api/anthropic-gemini.md §B.1). */
+/**
+ * The Generative Language API with its default version prefix (Gemini API versions:
+ * https://ai.google.dev/gemini-api/docs/api-versions).
+ */
 export const GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';
 
 /**
@@ -19,7 +22,7 @@ export const GeminiConfigSchema = z.strictObject({
   ...baseProviderFields,
   /** Base URL including the API version; `/models/...` is appended. Default `.../v1beta`. */
   base_url: z.url({ protocol: /^https?$/ }).default(GEMINI_BASE_URL),
-  /** Sent as `x-goog-api-key` (§B.1). */
+  /** Sent as `x-goog-api-key` (Gemini API versions). */
   api_key: z.string().optional(),
   /** Verify the upstream's TLS certificate. Default true. */
   tls_verify: z.boolean().default(true),

@@ -1,5 +1,6 @@
 /**
- * OpenAI `/v1/embeddings` (shared/api/openai.md §3) on Gemini's `embedContent` (one input) and
+ * OpenAI `/v1/embeddings` (OpenAI API reference, Create embeddings:
+ * https://platform.openai.com/docs/api-reference/embeddings/create) on Gemini's `embedContent` (one input) and
  * `batchEmbedContents` (an array). Request and response shapes follow Google's REST samples
  * (google-gemini/api-examples `rest/embed.sh`): `{content:{parts:[{text}]}, outputDimensionality?}` →
  * `{embedding:{values}}`, and `{requests:[{model:"models/<m>", content, outputDimensionality?}]}` →
@@ -63,7 +64,8 @@ export function toEmbedCall(
 }
 
 /**
- * Builds the OpenAI embeddings list; `base64` packs each vector as little-endian float32 (openai.md §3).
+ * Builds the OpenAI embeddings list; `base64` packs each vector as little-endian float32 (OpenAI API reference,
+ * Create embeddings).
  * @param response the upstream JSON
  * @param model the model id the client asked for
  * @throws UpstreamError 502 when the upstream returned a different number of vectors than inputs

@@ -1,9 +1,10 @@
 /**
- * Gemini (Google RPC style) errors → the OpenAI envelope (shared/api/anthropic-gemini.md §B.6):
- * `{error:{code, message, status, details}}` becomes `{error:{message, type: status, param: null,
- * code: String(code)}}` with the same HTTP status. One exception: a rejected API key arrives as 400
- * `INVALID_ARGUMENT` with the `ErrorInfo` reason `API_KEY_INVALID` (§B.6 example); it is reported as
- * 401 `authentication_error` so OpenAI clients raise their authentication error.
+ * Gemini (Google RPC style) errors → the OpenAI envelope (Gemini API troubleshooting, error codes:
+ * https://ai.google.dev/gemini-api/docs/troubleshooting): `{error:{code, message, status, details}}` becomes
+ * `{error:{message, type: status, param: null, code: String(code)}}` with the same HTTP status. One exception: a
+ * rejected API key arrives as 400 `INVALID_ARGUMENT` with the `ErrorInfo` reason `API_KEY_INVALID` (an example in
+ * Gemini API troubleshooting, error codes); it is reported as 401 `authentication_error` so OpenAI clients raise
+ * their authentication error.
  */
 import type { Dispatcher } from 'undici';
 import { normalizeErrorBody, UpstreamError } from '../../http/errors.js';
@@ -38,7 +39,8 @@ export async function geminiStatusError(
 }
 
 /**
- * Maps an `error` object found inside a stream (§B.5: "a JSON object with an `error` key") or a body.
+ * Maps an `error` object found inside a stream (Gemini API reference, streamGenerateContent:
+ * https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent) or a body.
  * @param error the `error` member
  * @param status HTTP status when known; otherwise `error.code` (502 when absent)
  */

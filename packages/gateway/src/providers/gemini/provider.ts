@@ -25,9 +25,10 @@ const MODEL_PAGE_SIZE = 1000;
 
 /**
  * `type: gemini`: OpenAI chat completions, emulated legacy completions and embeddings translated to the
- * Gemini API (shared/api/anthropic-gemini.md §B): `:generateContent`, `:streamGenerateContent?alt=sse`,
- * `:embedContent`, `:batchEmbedContents`, with `x-goog-api-key`. Discovery (off unless `discover: true`) reads
- * `GET /models` (`{models:[{name:"models/…", supportedGenerationMethods, inputTokenLimit}], nextPageToken}`).
+ * Gemini API (Gemini API reference, Generating content: https://ai.google.dev/api/generate-content):
+ * `:generateContent`, `:streamGenerateContent?alt=sse`, `:embedContent`, `:batchEmbedContents`, with
+ * `x-goog-api-key`. Discovery (off unless `discover: true`) reads `GET /models`
+ * (`{models:[{name:"models/…", supportedGenerationMethods, inputTokenLimit}], nextPageToken}`).
  */
 export class GeminiProvider implements Provider {
   readonly type = 'gemini';
@@ -107,7 +108,10 @@ export class GeminiProvider implements Provider {
   }
 }
 
-/** `gemini-2.5-flash` and `models/gemini-2.5-flash` both name a model (§B.1). */
+/**
+ * `gemini-2.5-flash` and `models/gemini-2.5-flash` both name a model (Gemini API versions:
+ * https://ai.google.dev/gemini-api/docs/api-versions).
+ */
 function bareModel(model: string): string {
   return model.replace(/^models\//, '');
 }

@@ -1,5 +1,6 @@
 /**
- * OpenAI chat request → Gemini `generateContent` request (shared/api/anthropic-gemini.md §B.2, §B.3).
+ * OpenAI chat request → Gemini `generateContent` request (Gemini API reference, Generating content:
+ * https://ai.google.dev/api/generate-content).
  */
 import type {
   ChatCompletionAssistantMessageParam,
@@ -20,7 +21,7 @@ import type { ParamPolicy } from '../param-policy.js';
 import { GEMINI_UNSUPPORTED } from './capabilities.js';
 import type { ThoughtSignatures } from './thought-signatures.js';
 
-/** A Gemini `Part` (§B.2): one data field plus optional flags. */
+/** A Gemini `Part` (Gemini API reference, Generating content): one data field plus optional flags. */
 export type GeminiPart = Record<string, unknown>;
 
 /** A Gemini `Content`: role `user` or `model`. */
@@ -29,7 +30,7 @@ export interface GeminiContent {
   parts: GeminiPart[];
 }
 
-/** The `generateContent` request body (§B.2), as far as the gateway fills it. */
+/** The `generateContent` request body (Gemini API reference, Generating content), as far as the gateway fills it. */
 export interface GeminiRequest {
   contents: GeminiContent[];
   systemInstruction?: { parts: { text: string }[] };
@@ -38,14 +39,15 @@ export interface GeminiRequest {
   generationConfig?: Record<string, unknown>;
 }
 
-/** `tool_choice` strings → `functionCallingConfig.mode` (§B.3). */
+/** `tool_choice` strings → `functionCallingConfig.mode` (Gemini API reference, Generating content). */
 const MODES = { auto: 'AUTO', none: 'NONE', required: 'ANY' } as const;
 
 /**
  * Builds the Gemini request; only what the client sent is set.
  * @param body the screened client body
  * @param policy records or rejects unsupported values
- * @param signatures thought signatures to re-attach to earlier function calls (§B.7)
+ * @param signatures thought signatures to re-attach to earlier function calls (Gemini API docs, Thought signatures:
+ *   https://ai.google.dev/gemini-api/docs/thought-signatures)
  * @throws GatewayError 400 naming the field for invalid values, or a `tool` message whose `tool_call_id`
  *   matches no earlier assistant tool call (Gemini answers function calls by name)
  */
@@ -65,7 +67,8 @@ export function toGeminiRequest(
 
 /**
  * System/developer messages → `systemInstruction`; assistant → `model` turns; each run of tool messages →
- * `functionResponse` parts in one user turn, named after the assistant tool call they answer (§B.3).
+ * `functionResponse` parts in one user turn, named after the assistant tool call they answer (Gemini API reference,
+ * Generating content).
  */
 function mapMessages(
   input: ChatCompletionMessageParam[],
@@ -131,7 +134,10 @@ function userParts(content: unknown, param: string, policy: ParamPolicy): Gemini
   return parts;
 }
 
-/** Assistant text then one `functionCall` per tool call, with its remembered `thoughtSignature` (§B.3). */
+/**
+ * Assistant text then one `functionCall` per tool call, with its remembered `thoughtSignature` (Gemini API reference,
+ * Generating content).
+ */
 function modelParts(
   message: ChatCompletionAssistantMessageParam,
   param: string,
@@ -183,7 +189,7 @@ function mapTools(body: Record<string, unknown>, request: GeminiRequest, policy:
   }
 }
 
-/** Sampling fields → `generationConfig` (§B.3 table). */
+/** Sampling fields → `generationConfig` (Gemini API reference, Generating content table). */
 function mapGenerationConfig(body: Record<string, unknown>): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   const numbers: [string, string][] = [

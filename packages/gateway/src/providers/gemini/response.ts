@@ -1,6 +1,7 @@
 /**
- * Gemini `GenerateContentResponse` → OpenAI `chat.completion` (shared/api/anthropic-gemini.md §B.4), plus the
- * finish-reason, usage and part mappings the stream translation shares.
+ * Gemini `GenerateContentResponse` → OpenAI `chat.completion` (Gemini API reference, GenerateContentResponse:
+ * https://ai.google.dev/api/generate-content#v1beta.GenerateContentResponse), plus the finish-reason, usage and part
+ * mappings the stream translation shares.
  */
 import type {
   ChatCompletion,
@@ -20,14 +21,14 @@ export interface GeminiResponsePart {
   thoughtSignature?: string;
 }
 
-/** A `Candidate` (§B.4). */
+/** A `Candidate` (Gemini API reference, GenerateContentResponse). */
 export interface GeminiCandidate {
   index?: number;
   finishReason?: string;
   content?: { role?: string; parts?: GeminiResponsePart[] };
 }
 
-/** `usageMetadata` (§B.4). */
+/** `usageMetadata` (Gemini API reference, GenerateContentResponse). */
 export interface GeminiUsage {
   promptTokenCount?: number;
   candidatesTokenCount?: number;
@@ -36,7 +37,11 @@ export interface GeminiUsage {
   cachedContentTokenCount?: number;
 }
 
-/** A `GenerateContentResponse` (§B.4); in a stream, also an `error` object (§B.5). */
+/**
+ * A `GenerateContentResponse` (Gemini API reference, GenerateContentResponse); in a stream, also an `error` object
+ * (Gemini API reference, streamGenerateContent:
+ * https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent).
+ */
 export interface GeminiResponse {
   candidates?: GeminiCandidate[];
   promptFeedback?: { blockReason?: string };
@@ -45,7 +50,10 @@ export interface GeminiResponse {
   error?: unknown;
 }
 
-/** The finish reasons that mean "blocked" (§B.4 table); all other reasons map to `stop`. */
+/**
+ * The finish reasons that mean "blocked" (Gemini API reference, GenerateContentResponse table); all other reasons map
+ * to `stop`.
+ */
 const FILTERED = new Set([
   'SAFETY',
   'RECITATION',
@@ -58,8 +66,9 @@ const FILTERED = new Set([
 ]);
 
 /**
- * §B.4 `finishReason` → `finish_reason`: STOP with a function call → `tool_calls` (Gemini still says STOP);
- * MAX_TOKENS → `length`; safety-type reasons → `content_filter`; everything else → `stop`.
+ * `finishReason` (Gemini API reference, GenerateContentResponse) → `finish_reason`: STOP with a function call →
+ * `tool_calls` (Gemini still says STOP); MAX_TOKENS → `length`; safety-type reasons → `content_filter`; everything
+ * else → `stop`.
  */
 export function finishReason(reason: string | undefined, hadFunctionCall: boolean): FinishReason {
   if (reason === 'MAX_TOKENS') return 'length';
@@ -68,8 +77,8 @@ export function finishReason(reason: string | undefined, hadFunctionCall: boolea
 }
 
 /**
- * §B.4 usage: completion = candidates + thoughts; `reasoning_tokens` = thoughts;
- * `cached_tokens` = cachedContentTokenCount; total = totalTokenCount.
+ * Usage (Gemini API reference, GenerateContentResponse): completion = candidates + thoughts; `reasoning_tokens` =
+ * thoughts; `cached_tokens` = cachedContentTokenCount; total = totalTokenCount.
  */
 export function openAIUsage(usage: GeminiUsage): CompletionUsage {
   const prompt = usage.promptTokenCount ?? 0;
@@ -85,8 +94,9 @@ export function openAIUsage(usage: GeminiUsage): CompletionUsage {
 }
 
 /**
- * A `functionCall` part as an OpenAI tool call. Gemini usually sends no id (§B.4), so one is made up
- * (`call_…`); a `thoughtSignature` is remembered under that id for the next request (§B.7).
+ * A `functionCall` part as an OpenAI tool call. Gemini usually sends no id (Gemini API reference,
+ * GenerateContentResponse), so one is made up (`call_…`); a `thoughtSignature` is remembered under that id for the
+ * next request (Gemini API docs, Thought signatures: https://ai.google.dev/gemini-api/docs/thought-signatures).
  */
 export function toolCallFromPart(
   call: NonNullable<GeminiResponsePart['functionCall']>,

@@ -1,5 +1,6 @@
 /**
- * Gemini `streamGenerateContent?alt=sse` events → OpenAI chat chunks (shared/api/anthropic-gemini.md §B.5).
+ * Gemini `streamGenerateContent?alt=sse` events → OpenAI chat chunks (Gemini API reference, streamGenerateContent:
+ * https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent).
  */
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
@@ -20,7 +21,10 @@ import type { ThoughtSignatures } from './thought-signatures.js';
 
 /** Options of {@link geminiChunks}. */
 export interface GeminiStreamOptions extends ChatStreamOptions {
-  /** Where thought signatures of function calls are remembered (§B.7). */
+  /**
+   * Where thought signatures of function calls are remembered (Gemini API docs, Thought signatures:
+   * https://ai.google.dev/gemini-api/docs/thought-signatures).
+   */
   signatures: ThoughtSignatures;
 }
 
@@ -38,8 +42,8 @@ interface CandidateState {
  * `promptFeedback.blockReason`) → finish `content_filter`. The stream has no terminator, so the usage chunk
  * (from the last `usageMetadata`) is sent when it ends, if requested.
  * @param events decoded SSE events (`data:` only)
- * @throws UpstreamError for an `error` object in the stream (§B.5, status from `error.code`), unparseable
- *   data, or a stream that ends before every started candidate finished
+ * @throws UpstreamError for an `error` object in the stream (Gemini API reference, streamGenerateContent, status from
+ *   `error.code`), unparseable data, or a stream that ends before every started candidate finished
  */
 export async function* geminiChunks(
   events: AsyncIterable<EventSourceMessage>,

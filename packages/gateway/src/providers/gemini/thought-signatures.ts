@@ -1,9 +1,10 @@
 /**
  * Gemini `thoughtSignature`s kept per synthesized tool-call id, so that a follow-up request can re-attach
- * each signature to its `functionCall` part (shared/api/anthropic-gemini.md §B.3, §B.7: Gemini 3 rejects
- * function calls in the history without their signature). OpenAI clients only echo back `tool_calls`, so the
- * gateway remembers the signatures in memory; after a restart, or on another gateway instance, they are gone
- * and the call is sent without one.
+ * each signature to its `functionCall` part (Gemini API reference, Generating content:
+ * https://ai.google.dev/api/generate-content; Gemini API docs, Thought signatures:
+ * https://ai.google.dev/gemini-api/docs/thought-signatures; Gemini 3 rejects function calls in the history without
+ * their signature). OpenAI clients only echo back `tool_calls`, so the gateway remembers the signatures in memory;
+ * after a restart, or on another gateway instance, they are gone and the call is sent without one.
  */
 
 /** Signatures remembered at most; the oldest are forgotten first. */

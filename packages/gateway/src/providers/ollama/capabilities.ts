@@ -1,12 +1,20 @@
 /**
  * What `type: ollama` does with each OpenAI request field, as data. The request mappers and the
  * unsupported-parameter check read these tables, and {@link OLLAMA_CAPABILITIES} (the provider-catalog docs row)
- * is derived from them, so the docs cannot drift from the code. Facts: shared/api/ollama.md §4, §9, §10.
+ * is derived from them, so the docs cannot drift from the code. Facts: Ollama Modelfile reference, parameters:
+ * https://github.com/ollama/ollama/blob/main/docs/modelfile.md#valid-parameters-and-values; Ollama's own OpenAI
+ * translation, openai/openai.go: https://github.com/ollama/ollama/blob/main/openai/openai.go; Ollama docs, OpenAI
+ * compatibility: https://docs.ollama.com/api/openai-compatibility.
  */
 
 import type { ProviderCapabilities } from '../capabilities.js';
 
-/** The gateway endpoints an Ollama provider serves, with the native route behind each (ollama.md §2, §3, §5.1). */
+/**
+ * The gateway endpoints an Ollama provider serves, with the native route behind each (Ollama API docs, Generate a
+ * completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion; Ollama API docs, Generate
+ * a chat completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion; Ollama API
+ * docs, Generate Embeddings: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings).
+ */
 export const OLLAMA_ROUTES = {
   'chat.completions': '/api/chat',
   completions: '/api/generate',
@@ -23,7 +31,8 @@ const GENERATION: readonly OllamaEndpoint[] = [CHAT, COMPLETIONS];
 
 /**
  * Request fields that set one Ollama `options` key (chat and completions): OpenAI sampling fields, the
- * vLLM-style extras `top_k`, `min_p`, `repetition_penalty`, and Ollama's `num_ctx` (ollama.md §4, §9.1).
+ * vLLM-style extras `top_k`, `min_p`, `repetition_penalty`, and Ollama's `num_ctx` (Ollama Modelfile reference,
+ * parameters; Ollama's own OpenAI translation, openai/openai.go).
  */
 export const OPTION_FIELDS: Readonly<Record<string, string>> = {
   temperature: 'temperature',
@@ -37,7 +46,7 @@ export const OPTION_FIELDS: Readonly<Record<string, string>> = {
   num_ctx: 'num_ctx',
 };
 
-/** Top-level Ollama fields a request (or `models[].params`) may carry, sent upstream unchanged (ollama.md §1–§5). */
+/** Top-level Ollama fields a request (or `models[].params`) may carry, sent upstream unchanged (Ollama API docs). */
 export const OLLAMA_FIELDS: Readonly<Record<OllamaEndpoint, readonly string[]>> = {
   'chat.completions': ['keep_alive', 'think', 'truncate', 'shift'],
   completions: ['keep_alive', 'think', 'truncate', 'shift', 'raw'],
@@ -52,14 +61,22 @@ export interface VersionGatedField {
   minVersion: string;
 }
 
-/** Fields checked against `GET /api/version` before they are sent (ollama.md §2, §5.1 and Sources). */
+/**
+ * Fields checked against `GET /api/version` before they are sent (Ollama API docs, Generate a completion:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion; Ollama API docs, Generate Embeddings:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings, and Ollama's release notes:
+ * https://github.com/ollama/ollama/releases).
+ */
 export const VERSION_GATED_FIELDS: readonly VersionGatedField[] = [
   { field: 'logprobs', endpoints: GENERATION, minVersion: '0.12.11' },
   { field: 'top_logprobs', endpoints: [CHAT], minVersion: '0.12.11' },
   { field: 'dimensions', endpoints: [EMBEDDINGS], minVersion: '0.11.11' },
 ];
 
-/** A request field Ollama cannot honour (ollama.md §9.1, §10): 400 naming it, or dropped when configured. */
+/**
+ * A request field Ollama cannot honour (Ollama's own OpenAI translation, openai/openai.go; Ollama docs, OpenAI
+ * compatibility): 400 naming it, or dropped when configured.
+ */
 export interface UnsupportedField {
   field: string;
   endpoints: readonly OllamaEndpoint[];

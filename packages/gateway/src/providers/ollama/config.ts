@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { baseProviderFields } from '../definition.js';
 
-/** Where a local Ollama listens by default (shared/api/ollama.md, summary). */
+/**
+ * Where a local Ollama listens by default (Ollama FAQ, "How can I expose Ollama on my network?":
+ * https://github.com/ollama/ollama/blob/main/docs/faq.md#how-can-i-expose-ollama-on-my-network).
+ */
 export const OLLAMA_DEFAULT_BASE_URL = 'http://127.0.0.1:11434';
 
 /**

@@ -9,7 +9,10 @@ const DISCOVERY_TIMEOUT_MS = 15_000;
 /** `POST /api/show` calls in flight at once. */
 const SHOW_CONCURRENCY = 4;
 
-/** Ollama capability names (ollama.md §6) → gateway capabilities; `tools`, `vision`, `thinking` add none. */
+/**
+ * Ollama capability names (Ollama API docs: https://github.com/ollama/ollama/blob/main/docs/api.md) → gateway
+ * capabilities; `tools`, `vision`, `thinking` add none.
+ */
 const CAPABILITIES: Readonly<Record<string, Capability[]>> = {
   completion: ['chat', 'completion'],
   embedding: ['embedding'],
@@ -17,8 +20,9 @@ const CAPABILITIES: Readonly<Record<string, Capability[]>> = {
 
 /**
  * Lists the models of an Ollama server: `GET /api/tags` for names, then `POST /api/show` per model for its
- * capabilities and context length (ollama.md §6). Show answers are cached by name and digest, so a periodic
- * refresh only asks about models that were pulled or changed since.
+ * capabilities and context length (Ollama API docs: https://github.com/ollama/ollama/blob/main/docs/api.md). Show
+ * answers are cached by name and digest, so a periodic refresh only asks about models that were pulled or changed
+ * since.
  */
 export class OllamaDiscovery {
   private cache = new Map<string, DiscoveredModel>();

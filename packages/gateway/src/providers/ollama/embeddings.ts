@@ -8,9 +8,11 @@ export type EmbeddingList = Omit<CreateEmbeddingResponse, 'data'> & {
 };
 
 /**
- * `POST /api/embed` response (ollama.md §5.1) → OpenAI embedding list (openai.md §3). With
- * `encoding_format: "base64"` each vector is encoded as consecutive little-endian float32 values.
- * `prompt_eval_count` is the usage (0 when absent).
+ * `POST /api/embed` response (Ollama API docs, Generate Embeddings:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings) → OpenAI embedding list (OpenAI API
+ * reference, Create embeddings: https://platform.openai.com/docs/api-reference/embeddings/create). With
+ * `encoding_format: "base64"` each vector is encoded as consecutive little-endian float32 values. `prompt_eval_count`
+ * is the usage (0 when absent).
  * @param res Ollama's response
  * @param encoding the client's `encoding_format` (`float` when absent)
  * @param model fallback for `model`
@@ -31,7 +33,10 @@ export function embeddingList(res: OllamaEmbedResponse, encoding: unknown, model
   };
 }
 
-/** Standard base64 of the vector as little-endian IEEE-754 float32, 4 bytes per dimension (openai.md §3). */
+/**
+ * Standard base64 of the vector as little-endian IEEE-754 float32, 4 bytes per dimension (OpenAI API reference,
+ * Create embeddings: https://platform.openai.com/docs/api-reference/embeddings/create).
+ */
 export function float32Base64(vector: readonly number[]): string {
   const bytes = Buffer.allocUnsafe(vector.length * 4);
   for (let i = 0; i < vector.length; i++) bytes.writeFloatLE(vector[i]!, i * 4);

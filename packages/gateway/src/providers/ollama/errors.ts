@@ -2,8 +2,10 @@ import { UpstreamError } from '../../http/errors.js';
 import { upstreamStatusError } from '../openai-compatible/upstream-errors.js';
 
 /**
- * Ollama errors are `{"error": "<message>"}` (ollama.md §1, §7): with an HTTP status before any output, or as
- * the last NDJSON line after a 200 once a stream has started. Both become {@link UpstreamError}s in the OpenAI
+ * Ollama errors are `{"error": "<message>"}` (Ollama API docs, Conventions:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#conventions; Ollama API docs, Streaming responses:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#streaming-responses): with an HTTP status before any output,
+ * or as the last NDJSON line after a 200 once a stream has started. Both become {@link UpstreamError}s in the OpenAI
  * envelope; a missing model is a 404 with code `model_not_found` either way.
  */
 
@@ -11,7 +13,8 @@ const NOT_FOUND = /\bmodel\b.*\bnot found\b/i;
 
 /**
  * Reads a non-2xx Ollama response into an error keeping the upstream status (404 not found, 400 bad request,
- * 503 queue full, 500 anything else; ollama.md §3).
+ * 503 queue full, 500 anything else; Ollama API docs, Generate a chat completion:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
  * @param status upstream HTTP status
  * @param headers upstream headers (`retry-after`)
  * @param body upstream body; consumed up to 64 KiB
@@ -34,7 +37,8 @@ export async function ollamaStatusError(
 /**
  * The error for an `{"error": "..."}` object that arrived with status 200: a stream line, or a whole body. The
  * status is the one Ollama gives that message before a stream starts: 404 for a missing model, else 500 (a
- * runner failure, ollama.md §3).
+ * runner failure, Ollama API docs, Generate a chat completion:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
  * @param message the upstream's error string
  */
 export function ollamaLineError(message: unknown): UpstreamError {

@@ -2,11 +2,14 @@ import { invalidParam } from '../../http/errors.js';
 import type { OllamaMessage, OllamaToolCall } from './wire.js';
 
 /**
- * Converts OpenAI chat messages (openai.md §1.2) into Ollama messages (ollama.md §3, mapping §9.1):
- * `developer` → `system`; content parts joined into one string (text parts separated by a newline); image
- * parts (base64 data URLs) and `input_audio` → `images` without the data-URL prefix; assistant `tool_calls`
- * with `arguments` parsed from their JSON string into an object; `tool` messages keep `tool_call_id` and get
- * `tool_name` from the assistant call with that id; assistant `reasoning_content` → `thinking`.
+ * Converts OpenAI chat messages (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create) into Ollama messages (Ollama API docs, Generate a chat
+ * completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion, mapping Ollama's own
+ * OpenAI translation, openai/openai.go: https://github.com/ollama/ollama/blob/main/openai/openai.go): `developer` →
+ * `system`; content parts joined into one string (text parts separated by a newline); image parts (base64 data URLs)
+ * and `input_audio` → `images` without the data-URL prefix; assistant `tool_calls` with `arguments` parsed from their
+ * JSON string into an object; `tool` messages keep `tool_call_id` and get `tool_name` from the assistant call with
+ * that id; assistant `reasoning_content` → `thinking`.
  * @param messages the client's `messages` value
  * @throws GatewayError 400 whose `param` names the offending path (e.g. `messages[2].tool_calls[0].function.arguments`)
  */
@@ -90,7 +93,11 @@ function toolMessage(
   return out;
 }
 
-/** OpenAI sends `arguments` as a JSON string (openai.md §1.2); Ollama wants the object (ollama.md §3). */
+/**
+ * OpenAI sends `arguments` as a JSON string (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create); Ollama wants the object (Ollama API docs, Generate a
+ * chat completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
+ */
 function parseArguments(args: unknown, callPath: string): Record<string, unknown> {
   const param = `${callPath}.function.arguments`;
   if (args === undefined || args === null || args === '') return {};
@@ -138,7 +145,11 @@ function textOf(content: unknown, path: string, allowMedia: boolean): { text: st
 
 const DATA_URL = /^data:([^,]*?);base64,(.*)$/s;
 
-/** `image_url` is `{url}` or a bare string; only base64 data URLs are accepted (ollama.md §9.1, §10). */
+/**
+ * `image_url` is `{url}` or a bare string; only base64 data URLs are accepted (Ollama's own OpenAI translation,
+ * openai/openai.go: https://github.com/ollama/ollama/blob/main/openai/openai.go; Ollama docs, OpenAI compatibility:
+ * https://docs.ollama.com/api/openai-compatibility).
+ */
 function imageData(imageUrl: unknown, partPath: string): string {
   const url =
     typeof imageUrl === 'string' ? imageUrl : (imageUrl as { url?: unknown } | undefined | null)?.url;
@@ -152,7 +163,10 @@ function imageData(imageUrl: unknown, partPath: string): string {
   throw invalidParam(param, `'${param}' must be a base64 data URL (data:image/...;base64,...)`);
 }
 
-/** `input_audio.data` is bare base64; Ollama takes audio bytes in `images` (ollama.md §9.1). */
+/**
+ * `input_audio.data` is bare base64; Ollama takes audio bytes in `images` (Ollama's own OpenAI translation,
+ * openai/openai.go: https://github.com/ollama/ollama/blob/main/openai/openai.go).
+ */
 function audioData(inputAudio: unknown, partPath: string): string {
   const data = (inputAudio as { data?: unknown } | undefined | null)?.data;
   if (typeof data !== 'string' || data === '') {

@@ -5,9 +5,10 @@ const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
 /**
- * Parses an NDJSON body incrementally (ollama.md §7: split on `\n`, skip empty lines, `JSON.parse` each line).
- * Lines are cut at the byte level and decoded whole, so chunk boundaries anywhere (one byte at a time, inside a
- * multi-byte UTF-8 character) are handled. A last line without a trailing newline is parsed too.
+ * Parses an NDJSON body incrementally (Ollama API docs, Streaming responses:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#streaming-responses: split on `\n`, skip empty lines,
+ * `JSON.parse` each line). Lines are cut at the byte level and decoded whole, so chunk boundaries anywhere (one byte
+ * at a time, inside a multi-byte UTF-8 character) are handled. A last line without a trailing newline is parsed too.
  * @param body upstream body chunks
  * @returns each line's parsed value, as soon as its newline arrives
  * @throws UpstreamError 502 (`upstream_protocol_error`) for a line that is not JSON or longer than 16 MiB

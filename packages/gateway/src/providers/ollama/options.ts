@@ -3,13 +3,20 @@ import { OLLAMA_FIELDS, type OllamaEndpoint, OPTION_FIELDS } from './capabilitie
 
 /** The Ollama request fields shared by `/api/chat`, `/api/generate` and `/api/embed` besides the payload. */
 export interface OllamaKnobs {
-  /** The `options` object (ollama.md §4); empty when nothing was set. */
+  /**
+   * The `options` object (Ollama Modelfile reference, parameters:
+   * https://github.com/ollama/ollama/blob/main/docs/modelfile.md#valid-parameters-and-values); empty when nothing was
+   * set.
+   */
   options: Record<string, unknown>;
   /** Top-level fields such as `keep_alive`, `think`, `truncate`, `raw`. */
   fields: Record<string, unknown>;
 }
 
-/** OpenAI `reasoning_effort` → Ollama `think`, the rules Ollama's own /v1 layer uses (ollama.md §9.1). */
+/**
+ * OpenAI `reasoning_effort` → Ollama `think`, the rules Ollama's own /v1 layer uses (Ollama's own OpenAI translation,
+ * openai/openai.go: https://github.com/ollama/ollama/blob/main/openai/openai.go).
+ */
 const THINK_FROM_EFFORT: Readonly<Record<string, boolean | string>> = {
   none: false,
   minimal: 'low',
@@ -65,7 +72,11 @@ function layer(endpoint: OllamaEndpoint, src: Record<string, unknown>): OllamaKn
   return { options, fields };
 }
 
-/** `stop` may be a string or an array of strings (openai.md §6); Ollama needs an array (ollama.md §4). */
+/**
+ * `stop` may be a string or an array of strings (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create); Ollama needs an array (Ollama Modelfile reference,
+ * parameters: https://github.com/ollama/ollama/blob/main/docs/modelfile.md#valid-parameters-and-values).
+ */
 function stopList(stop: unknown): string[] {
   if (typeof stop === 'string') return [stop];
   if (Array.isArray(stop) && stop.every((s) => typeof s === 'string')) return stop;

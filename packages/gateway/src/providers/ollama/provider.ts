@@ -22,11 +22,12 @@ import { OllamaVersionGate } from './version.js';
 import type { OllamaChatLine, OllamaEmbedResponse, OllamaGenerateLine } from './wire.js';
 
 /**
- * `type: ollama`: OpenAI requests translated to Ollama's native API (shared/api/ollama.md) and its answers
- * back to OpenAI shapes. Chat → `/api/chat`, completions → `/api/generate`, embeddings → `/api/embed`;
- * streams are NDJSON turned into OpenAI chunks; `/api/tags` + `/api/show` drive discovery. Fields Ollama cannot
- * honour (capabilities.ts) give a 400 naming the field, or are dropped and listed in the
- * `x-switchyard-dropped-params` header when `drop_unsupported_params` is set on the model or provider.
+ * `type: ollama`: OpenAI requests translated to Ollama's native API (Ollama API docs:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md) and its answers back to OpenAI shapes. Chat → `/api/chat`,
+ * completions → `/api/generate`, embeddings → `/api/embed`; streams are NDJSON turned into OpenAI chunks; `/api/tags`
+ * + `/api/show` drive discovery. Fields Ollama cannot honour (capabilities.ts) give a 400 naming the field, or are
+ * dropped and listed in the `x-switchyard-dropped-params` header when `drop_unsupported_params` is set on the model
+ * or provider.
  */
 export class OllamaProvider implements Provider {
   readonly type = 'ollama';

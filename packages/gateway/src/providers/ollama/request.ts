@@ -8,14 +8,20 @@ export interface OllamaRequestInput {
   body: Record<string, unknown>;
   /** Upstream model name (the deployment's `model`). */
   model: string;
-  /** Whether to stream; always sent, because Ollama streams when `stream` is absent (ollama.md summary). */
+  /**
+   * Whether to stream; always sent, because Ollama streams when `stream` is absent (Ollama API docs, Streaming
+   * responses).
+   */
   stream: boolean;
   /** `models[].params` from config, merged under the body. */
   defaults: Record<string, unknown> | undefined;
 }
 
 /**
- * OpenAI chat completion request (openai.md §1.1) → `POST /api/chat` body (ollama.md §3, mapping §9.1).
+ * OpenAI chat completion request (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create) → `POST /api/chat` body (Ollama API docs, Generate a
+ * chat completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion, mapping
+ * Ollama's own OpenAI translation, openai/openai.go: https://github.com/ollama/ollama/blob/main/openai/openai.go).
  * `tool_choice: "none"` is honoured by leaving `tools` out; other unsupported fields were handled before.
  * @throws GatewayError 400 naming the field for malformed messages, tools or `response_format`
  */
@@ -37,10 +43,11 @@ export function chatRequest(input: OllamaRequestInput): Record<string, unknown> 
 }
 
 /**
- * OpenAI legacy completion request (openai.md §2.1) → `POST /api/generate` body (ollama.md §2). The prompt is
+ * OpenAI legacy completion request (OpenAI API reference, Create completion:
+ * https://platform.openai.com/docs/api-reference/completions/create) → `POST /api/generate` body (Ollama API docs,
+ * Generate a completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion). The prompt is
  * raw text, so `raw: true` skips the model's chat template, unless `suffix` is set: fill-in-the-middle needs the
- * template. A `raw` field in the request or config overrides this. `logprobs: N` → `logprobs: true,
- * top_logprobs: N`.
+ * template. A `raw` field in the request or config overrides this. `logprobs: N` → `logprobs: true, top_logprobs: N`.
  * @throws GatewayError 400 (`prompt`) for prompt arrays of more than one prompt and for token ids
  */
 export function generateRequest(input: OllamaRequestInput): Record<string, unknown> {
@@ -67,7 +74,9 @@ export function generateRequest(input: OllamaRequestInput): Record<string, unkno
 }
 
 /**
- * OpenAI embeddings request (openai.md §3) → `POST /api/embed` body (ollama.md §5.1).
+ * OpenAI embeddings request (OpenAI API reference, Create embeddings:
+ * https://platform.openai.com/docs/api-reference/embeddings/create) → `POST /api/embed` body (Ollama API docs,
+ * Generate Embeddings: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings).
  * @throws GatewayError 400 for empty input, token-id input, or an unknown `encoding_format`
  */
 export function embedRequest(input: OllamaRequestInput): Record<string, unknown> {
@@ -102,7 +111,10 @@ function withKnobs(
   return out;
 }
 
-/** Function tools go upstream as sent: Ollama's `Tool` has the same envelope (ollama.md §3). */
+/**
+ * Function tools go upstream as sent: Ollama's `Tool` has the same envelope (Ollama API docs, Generate a chat
+ * completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
+ */
 function functionTools(tools: unknown): unknown[] {
   if (!Array.isArray(tools)) throw invalidParam('tools', "'tools' must be an array");
   tools.forEach((tool: unknown, i) => {
@@ -117,7 +129,11 @@ function functionTools(tools: unknown): unknown[] {
   return tools;
 }
 
-/** `response_format` → `format` (ollama.md §9.1): json_object → "json", json_schema → the schema object. */
+/**
+ * `response_format` → `format` (Ollama's own OpenAI translation, openai/openai.go:
+ * https://github.com/ollama/ollama/blob/main/openai/openai.go): json_object → "json", json_schema → the schema
+ * object.
+ */
 function formatOf(responseFormat: unknown): unknown {
   if (responseFormat === undefined || responseFormat === null) return undefined;
   const rf = responseFormat as { type?: unknown; json_schema?: { schema?: unknown } };

@@ -1,6 +1,10 @@
 /**
- * Ollama native responses → OpenAI objects (ollama.md §9.2; openai.md §1.6, §2.2, §3). Shared by the
- * non-streaming mappers here and the stream translator (stream.ts).
+ * Ollama native responses → OpenAI objects (Ollama's own OpenAI translation, openai/openai.go:
+ * https://github.com/ollama/ollama/blob/main/openai/openai.go; OpenAI API reference, The chat completion object:
+ * https://platform.openai.com/docs/api-reference/chat/object; OpenAI API reference, The completion object:
+ * https://platform.openai.com/docs/api-reference/completions/object; OpenAI API reference, Create embeddings:
+ * https://platform.openai.com/docs/api-reference/embeddings/create). Shared by the non-streaming mappers here and the
+ * stream translator (stream.ts).
  */
 import type {
   ChatCompletion,
@@ -30,7 +34,10 @@ export function createdSeconds(createdAt: string | undefined): number {
   return Number.isNaN(ms) ? unixSeconds() : Math.floor(ms / 1000);
 }
 
-/** Token counts of a final line: `prompt_eval_count` / `eval_count`, a missing count being 0 (ollama.md §1). */
+/**
+ * Token counts of a final line: `prompt_eval_count` / `eval_count`, a missing count being 0 (Ollama API docs,
+ * Conventions: https://github.com/ollama/ollama/blob/main/docs/api.md#conventions).
+ */
 export function usageOf(metrics: OllamaMetrics): CompletionUsage {
   const prompt = metrics.prompt_eval_count ?? 0;
   const completion = metrics.eval_count ?? 0;
@@ -39,7 +46,9 @@ export function usageOf(metrics: OllamaMetrics): CompletionUsage {
 
 /**
  * `done_reason` → `finish_reason`: `length` stays; `stop` (or none) becomes `tool_calls` when the turn
- * called tools, since Ollama keeps `stop` then (ollama.md §3, §9.2).
+ * called tools, since Ollama keeps `stop` then (Ollama API docs, Generate a chat completion:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion; Ollama's own OpenAI translation,
+ * openai/openai.go: https://github.com/ollama/ollama/blob/main/openai/openai.go).
  */
 export function finishReason(doneReason: string | undefined, calledTools: boolean): OllamaFinishReason {
   const reason = textFinishReason(doneReason);
@@ -53,7 +62,8 @@ export function textFinishReason(doneReason: string | undefined): 'stop' | 'leng
 
 /**
  * One Ollama tool call → OpenAI's: `arguments` object → JSON string (`"{}"` when empty or absent), the
- * upstream id kept, or `call_…` generated for servers older than v0.12.10 (ollama.md §3).
+ * upstream id kept, or `call_…` generated for servers older than v0.12.10 (Ollama API docs, Generate a chat
+ * completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
  */
 export function openAIToolCall(call: OllamaToolCall): ChatCompletionMessageFunctionToolCall {
   const args = call.function.arguments;
@@ -82,8 +92,9 @@ export function chatLogprobs(list: OllamaLogprob[]): ChatCompletionTokenLogprob[
 }
 
 /**
- * Ollama's `logprobs` list → the legacy completions object of parallel arrays (openai.md §2.2); each
- * `top_logprobs` map includes the sampled token.
+ * Ollama's `logprobs` list → the legacy completions object of parallel arrays (OpenAI API reference, The completion
+ * object: https://platform.openai.com/docs/api-reference/completions/object); each `top_logprobs` map includes the
+ * sampled token.
  * @param offset character offset of the first token in the choice's text (non-zero for later stream chunks)
  */
 export function completionLogprobs(list: OllamaLogprob[], offset: number): CompletionChoice.Logprobs {
@@ -140,7 +151,8 @@ export function chatCompletion(res: OllamaChatLine, model: string): ChatCompleti
 }
 
 /**
- * A whole `/api/generate` response (`stream: false`) → `text_completion` (openai.md §2.2).
+ * A whole `/api/generate` response (`stream: false`) → `text_completion` (OpenAI API reference, The completion
+ * object: https://platform.openai.com/docs/api-reference/completions/object).
  * @param model fallback for the response's `model`
  */
 export function textCompletion(res: OllamaGenerateLine, model: string): Completion {

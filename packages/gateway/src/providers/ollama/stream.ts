@@ -1,6 +1,9 @@
 /**
- * Ollama NDJSON streams → OpenAI chunk objects (ollama.md §9.3; openai.md §1.7, §2.2). The HTTP layer frames
- * them as SSE and appends `data: [DONE]`; an error thrown here after the first chunk becomes the stream's final
+ * Ollama NDJSON streams → OpenAI chunk objects (Ollama's own OpenAI translation, openai/openai.go:
+ * https://github.com/ollama/ollama/blob/main/openai/openai.go; OpenAI API reference, The chat completion chunk
+ * object: https://platform.openai.com/docs/api-reference/chat-streaming/streaming; OpenAI API reference, The
+ * completion object: https://platform.openai.com/docs/api-reference/completions/object). The HTTP layer frames them
+ * as SSE and appends `data: [DONE]`; an error thrown here after the first chunk becomes the stream's final
  * `data: {"error": ...}` event.
  */
 import type { ChatCompletionChunk, ChatCompletionTokenLogprob } from 'openai/resources/chat/completions';
@@ -109,7 +112,10 @@ export async function* chatChunks(
   if (!finished) throw ollamaProtocolError('the stream ended before its final line (done: true)');
 }
 
-/** A streamed legacy completion: `finish_reason` is null until the last text chunk (openai.md §2.2). */
+/**
+ * A streamed legacy completion: `finish_reason` is null until the last text chunk (OpenAI API reference, The
+ * completion object: https://platform.openai.com/docs/api-reference/completions/object).
+ */
 export type CompletionChunk = Omit<Completion, 'usage' | 'choices'> & {
   choices: (Omit<CompletionChoice, 'finish_reason'> & {
     finish_reason: CompletionChoice['finish_reason'] | null;
@@ -119,9 +125,10 @@ export type CompletionChunk = Omit<Completion, 'usage' | 'choices'> & {
 };
 
 /**
- * `/api/generate` lines → streamed `text_completion` objects (openai.md §2.2): each `response` delta → one
- * chunk; the final line's remaining text rides on the chunk that carries `finish_reason`; then the usage chunk
- * (`choices: []`) when requested. `logprobs` lines → the legacy parallel arrays with running `text_offset`.
+ * `/api/generate` lines → streamed `text_completion` objects (OpenAI API reference, The completion object:
+ * https://platform.openai.com/docs/api-reference/completions/object): each `response` delta → one chunk; the final
+ * line's remaining text rides on the chunk that carries `finish_reason`; then the usage chunk (`choices: []`) when
+ * requested. `logprobs` lines → the legacy parallel arrays with running `text_offset`.
  * @throws UpstreamError as {@link chatChunks}
  */
 export async function* completionChunks(
@@ -165,7 +172,10 @@ export async function* completionChunks(
   if (!finished) throw ollamaProtocolError('the stream ended before its final line (done: true)');
 }
 
-/** Rejects non-object lines and turns `{"error": ...}` lines into errors (ollama.md §7). */
+/**
+ * Rejects non-object lines and turns `{"error": ...}` lines into errors (Ollama API docs, Streaming responses:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#streaming-responses).
+ */
 function checkLine(value: unknown): OllamaMetrics {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw ollamaProtocolError('an NDJSON line is not a JSON object');

@@ -9,7 +9,8 @@ const VERSION_TIMEOUT_MS = 5_000;
 /**
  * Tells which version-gated fields (capabilities.ts) the Ollama server would ignore. Older servers drop
  * unknown JSON fields silently (e.g. `logprobs` before v0.12.11), so the gateway asks `GET /api/version`
- * (ollama.md §1) once per minute, and only when a request uses such a field.
+ * (Ollama API docs, Conventions: https://github.com/ollama/ollama/blob/main/docs/api.md#conventions) once per minute,
+ * and only when a request uses such a field.
  */
 export class OllamaVersionGate {
   private cached: { version: string | undefined; at: number } | undefined;

@@ -1,16 +1,23 @@
 /**
- * Ollama's native wire types, as far as the adapter reads or writes them (shared/api/ollama.md §2, §3, §5.1, §6).
- * Count and duration fields are `omitempty` upstream, so every metric is optional (a missing value means 0).
+ * Ollama's native wire types, as far as the adapter reads or writes them (Ollama API docs, Generate a completion:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion; Ollama API docs, Generate a chat
+ * completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion; Ollama API docs,
+ * Generate Embeddings: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings; Ollama API docs:
+ * https://github.com/ollama/ollama/blob/main/docs/api.md). Count and duration fields are `omitempty` upstream, so
+ * every metric is optional (a missing value means 0).
  */
 
-/** `ToolCall` in responses and assistant history: `arguments` is a JSON object (ollama.md §3). */
+/**
+ * `ToolCall` in responses and assistant history: `arguments` is a JSON object (Ollama API docs, Generate a chat
+ * completion).
+ */
 export interface OllamaToolCall {
   /** `call_` + 8 characters; sent by Ollama v0.12.10+ only. */
   id?: string;
   function: { index?: number; name: string; arguments?: Record<string, unknown> | string };
 }
 
-/** One entry of a `logprobs` list (ollama.md §3, v0.12.11+). */
+/** One entry of a `logprobs` list (Ollama API docs, Generate a chat completion, v0.12.11+). */
 export interface OllamaLogprob {
   token: string;
   logprob: number;
@@ -18,7 +25,10 @@ export interface OllamaLogprob {
   top_logprobs?: { token: string; logprob: number; bytes?: number[] }[];
 }
 
-/** A chat `Message` (ollama.md §3). `content` is a plain string; images are bare base64. */
+/**
+ * A chat `Message` (Ollama API docs, Generate a chat completion). `content` is a plain string; images are bare
+ * base64.
+ */
 export interface OllamaMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
   content: string;
@@ -29,7 +39,10 @@ export interface OllamaMessage {
   tool_call_id?: string;
 }
 
-/** Fields shared by the final line of `/api/chat` and `/api/generate` (ollama.md §2, §3). Durations in ns. */
+/**
+ * Fields shared by the final line of `/api/chat` and `/api/generate` (Ollama API docs, Generate a completion; Ollama
+ * API docs, Generate a chat completion). Durations in ns.
+ */
 export interface OllamaMetrics {
   done: boolean;
   /** `stop` | `length` | `load` | `unload`; final line only. */
@@ -56,14 +69,14 @@ export interface OllamaGenerateLine extends OllamaMetrics {
   logprobs?: OllamaLogprob[];
 }
 
-/** `POST /api/embed` response: L2-normalised vectors, one per input (ollama.md §5.1). */
+/** `POST /api/embed` response: L2-normalised vectors, one per input (Ollama API docs, Generate Embeddings). */
 export interface OllamaEmbedResponse {
   model?: string;
   embeddings: number[][];
   prompt_eval_count?: number;
 }
 
-/** One entry of `GET /api/tags` (ollama.md §6). */
+/** One entry of `GET /api/tags` (Ollama API docs). */
 export interface OllamaTagsModel {
   name: string;
   model?: string;
@@ -73,7 +86,7 @@ export interface OllamaTagsModel {
   capabilities?: string[];
 }
 
-/** The parts of `POST /api/show` the adapter reads (ollama.md §6). */
+/** The parts of `POST /api/show` the adapter reads (Ollama API docs). */
 export interface OllamaShowResponse {
   capabilities?: string[];
   /** `general.architecture` names the prefix of `<arch>.context_length` (tokens). */

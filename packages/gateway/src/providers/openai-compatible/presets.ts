@@ -11,10 +11,10 @@ export interface OpenAICompatiblePreset {
   /** Human name for docs and logs. */
   label: string;
   /**
-   * How vLLM's extra endpoints (`/tokenize`, `/pooling`, `/rerank`, ... shared/api/vllm.md §3) are served:
-   * `passthrough` forwards them unchanged to the server root, `llamacpp` translates them to llama.cpp's own
-   * routes (llamacpp/). Absent: the type answers 400 for them. Transcriptions are an OpenAI route and pass
-   * through for every type.
+   * How vLLM's extra endpoints (`/tokenize`, `/pooling`, `/rerank`, ... vLLM docs, OpenAI-Compatible Server:
+   * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html) are served: `passthrough` forwards them
+   * unchanged to the server root, `llamacpp` translates them to llama.cpp's own routes (llamacpp/). Absent: the type
+   * answers 400 for them. Transcriptions are an OpenAI route and pass through for every type.
    */
   extraEndpoints?: 'passthrough' | 'llamacpp';
 }

@@ -17,7 +17,10 @@ import { serverRoot } from './server-root.js';
 import type { UpstreamResponse as UpstreamCallResponse } from './upstream-call.js';
 import { finalForUpload, UpstreamHttp, type UpstreamResponse } from './upstream-http.js';
 
-/** Paths below `base_url` for the OpenAI routes (shared/api/openai.md). */
+/**
+ * Paths below `base_url` for the OpenAI routes (OpenAI API reference:
+ * https://platform.openai.com/docs/api-reference).
+ */
 const PATHS: Partial<Record<Endpoint, string>> = {
   'chat.completions': '/chat/completions',
   completions: '/completions',
@@ -25,8 +28,9 @@ const PATHS: Partial<Record<Endpoint, string>> = {
 };
 
 /**
- * Paths below the server root for vLLM's extra routes (shared/api/vllm.md §1, §3). The aliases a client
- * may call (`/v1/score`, `/v1/rerank`, `/v2/rerank`) share their canonical route's schema and go to it.
+ * Paths below the server root for vLLM's extra routes (vLLM docs, OpenAI-Compatible Server:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html). The aliases a client may call (`/v1/score`,
+ * `/v1/rerank`, `/v2/rerank`) share their canonical route's schema and go to it.
  */
 const ROOT_PATHS: Partial<Record<Endpoint, string>> = {
   tokenize: '/tokenize',
@@ -86,9 +90,9 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   /**
-   * GET `{base_url}/models`. vLLM adds `max_model_len` to each entry (shared/api/vllm.md §4.1) but says
-   * nothing about the model's task, so no capabilities are reported for it; llama.cpp reports both
-   * (see llamacpp/models.ts).
+   * GET `{base_url}/models`. vLLM adds `max_model_len` to each entry (vLLM docs, OpenAI-Compatible Server:
+   * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html) but says nothing about the model's task, so
+   * no capabilities are reported for it; llama.cpp reports both (see llamacpp/models.ts).
    */
   async listModels(signal: AbortSignal): Promise<DiscoveredModel[]> {
     if (this.llamacpp) return this.llamacpp.listModels(signal);

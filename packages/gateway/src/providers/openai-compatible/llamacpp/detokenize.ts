@@ -2,7 +2,8 @@ import type { ProviderRequest } from '../../provider.js';
 import { expectField, isString, type LlamaCppServer } from './server.js';
 
 /**
- * vLLM `POST /detokenize` `{model, tokens}` → `{prompt}` (shared/api/vllm.md §3.2) on llama.cpp, whose
+ * vLLM `POST /detokenize` `{model, tokens}` → `{prompt}` (vLLM docs, Tokenizer API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#tokenizer-api) on llama.cpp, whose
  * `POST /detokenize` takes the same `{tokens}` and answers `{content}` (llama.cpp tools/server/README.md).
  */
 export async function detokenizeOnLlamaCpp(

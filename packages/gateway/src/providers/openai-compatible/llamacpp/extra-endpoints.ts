@@ -15,9 +15,10 @@ import { tokenizeOnLlamaCpp } from './tokenize.js';
 
 /**
  * vLLM's extra endpoints served by a llama.cpp `llama-server`, translated both ways so clients always see
- * vLLM's shapes (shared/api/vllm.md §3): `tokenize`, `detokenize`, `pooling` (via `/v1/embeddings`),
- * `rerank` and `score` (via `/rerank`). `classify` has no llama.cpp equivalent and answers 400. Also
- * discovers models with capabilities and context size (see models.ts).
+ * vLLM's shapes (vLLM docs, OpenAI-Compatible Server:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html): `tokenize`, `detokenize`, `pooling` (via
+ * `/v1/embeddings`), `rerank` and `score` (via `/rerank`). `classify` has no llama.cpp equivalent and answers 400.
+ * Also discovers models with capabilities and context size (see models.ts).
  */
 export class LlamaCppExtraEndpoints implements LlamaCppServer {
   /** Tokens per sequence from `/props`, once known. */

@@ -3,7 +3,10 @@ import { applyUnsupportedParams } from '../../../protocol/unsupported-params.js'
 import type { ProviderRequest } from '../../provider.js';
 import { expectField, isArray, type LlamaCppServer } from './server.js';
 
-/** vLLM's `PoolingResponse` (shared/api/vllm.md §3.3). */
+/**
+ * vLLM's `PoolingResponse` (vLLM docs, Pooling API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#pooling-api).
+ */
 export interface PoolingResponse {
   id: string;
   object: 'list';

@@ -4,7 +4,10 @@ import type { ProviderRequest } from '../../provider.js';
 import { rankOnLlamaCpp } from './rank.js';
 import type { LlamaCppServer } from './server.js';
 
-/** vLLM's `RerankResponse` (shared/api/vllm.md §3.6). */
+/**
+ * vLLM's `RerankResponse` (vLLM docs, Re-rank API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#re-rank-api).
+ */
 export interface RerankResponse {
   id: string;
   model: string;

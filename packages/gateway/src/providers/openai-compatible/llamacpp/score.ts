@@ -4,7 +4,10 @@ import type { ProviderRequest } from '../../provider.js';
 import { type Ranked, rankOnLlamaCpp } from './rank.js';
 import type { LlamaCppServer } from './server.js';
 
-/** vLLM's `ScoreResponse` (shared/api/vllm.md §3.5). */
+/**
+ * vLLM's `ScoreResponse` (vLLM docs, Score API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#score-api).
+ */
 export interface ScoreResponse {
   id: string;
   object: 'list';
@@ -21,8 +24,8 @@ export interface ScoreResponse {
 }
 
 /**
- * vLLM `POST /score` on llama.cpp's reranker (`/rerank`), pairing as vLLM does (§3.5): one `text_1` against
- * N `text_2` is one rerank call with N documents; N against N (zip) is one call per pair. `data[i]` is the
+ * vLLM `POST /score` on llama.cpp's reranker (`/rerank`), pairing as vLLM does (vLLM docs, Score API): one `text_1`
+ * against N `text_2` is one rerank call with N documents; N against N (zip) is one call per pair. `data[i]` is the
  * score of pair i, in input order.
  * @throws GatewayError 400 for multi-modal inputs or list lengths that do not pair
  */

@@ -2,7 +2,10 @@ import { applyUnsupportedParams } from '../../../protocol/unsupported-params.js'
 import type { ProviderRequest } from '../../provider.js';
 import { expectField, isArray, isString, type LlamaCppServer } from './server.js';
 
-/** vLLM's `TokenizeResponse` (shared/api/vllm.md §3.1). */
+/**
+ * vLLM's `TokenizeResponse` (vLLM docs, Tokenizer API:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#tokenizer-api).
+ */
 export interface TokenizeResponse {
   count: number;
   /** Tokens per sequence the server accepts. */
