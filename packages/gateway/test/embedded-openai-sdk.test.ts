@@ -39,6 +39,45 @@ describe('models', () => {
   });
 });
 
+describe("fields that ask nothing of the model (the calls of Llama Stack's OpenAI-compatibility tests)", () => {
+  it('answers embeddings and chat calls that carry user (and the other inert fields) in the usual shape', async () => {
+    const embedding = await client.embeddings.create({
+      model: STORIES,
+      input: 'The quick brown fox jumps over the lazy dog',
+      user: 'test-user-123',
+    });
+    expect(embedding.object).toBe('list');
+    expect(embedding.data).toHaveLength(1);
+    expect(embedding.data[0]!.embedding.length).toBeGreaterThan(0);
+    expect(embedding.usage.prompt_tokens).toBeGreaterThan(0);
+    const chat = await client.chat.completions.create({
+      model: QWEN,
+      messages,
+      max_tokens: 4,
+      user: 'test-user-123',
+      safety_identifier: 'safety-1',
+      prompt_cache_key: 'cache-1',
+      metadata: { suite: 'llama-stack' },
+      store: true,
+      service_tier: 'auto',
+      n: 1,
+    });
+    expect(chat.object).toBe('chat.completion');
+    expect(chat.choices[0]!.message.role).toBe('assistant');
+    expect(typeof chat.choices[0]!.message.content).toBe('string');
+    const stream = await client.chat.completions.create({
+      model: QWEN,
+      messages,
+      max_tokens: 4,
+      user: 'test-user-123',
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text.length).toBeGreaterThan(0);
+  });
+});
+
 describe('chat completions', () => {
   it('streams the same text as the non-streamed answer at temperature 0, with role first and a usage chunk', async () => {
     const plain = await client.chat.completions.create({

@@ -36,11 +36,9 @@ function call(endpoint: Endpoint, body: Record<string, unknown>, options: ModelO
 describe('embedded engine: fields it does not honour', () => {
   it('answers 400 naming a field outside its capabilities, on every endpoint', async () => {
     const cases: [Endpoint, Record<string, unknown>, string][] = [
-      ['chat.completions', { ...chat, user: 'u-1' }, 'user'],
-      ['chat.completions', { ...chat, metadata: { a: '1' } }, 'metadata'],
       ['chat.completions', { ...chat, reasoning_effort: 'low' }, 'reasoning_effort'],
+      ['chat.completions', { ...chat, modalities: ['text', 'audio'] }, 'modalities'],
       ['completions', { ...completion, suffix: ' The end.' }, 'suffix'],
-      ['embeddings', { input: 'a cat', user: 'u-1' }, 'user'],
     ];
     for (const [endpoint, body, param] of cases) {
       const err = await rejection(call(endpoint, body));
@@ -53,11 +51,35 @@ describe('embedded engine: fields it does not honour', () => {
   it('drops them with drop_unsupported_params and lists them in the dropped-params header', async () => {
     const res = await call(
       'chat.completions',
-      { ...chat, user: 'u-1', store: true },
+      { ...chat, user: 'u-1', reasoning_effort: 'low', verbosity: 'low' },
       { drop_unsupported_params: true },
     );
     expect(jsonBody(res).object).toBe('chat.completion');
-    expect(res.headers?.[DROPPED]).toBe('user, store');
+    expect(res.headers?.[DROPPED]).toBe('reasoning_effort, verbosity');
+  });
+
+  it('accepts the fields that ask nothing of the model on every endpoint, and they change nothing', async () => {
+    const inert = {
+      user: 'u-1',
+      safety_identifier: 's-1',
+      metadata: { app: 'a' },
+      store: true,
+      prompt_cache_key: 'k-1',
+      service_tier: 'auto',
+      n: 1,
+      stream_options: { include_usage: true },
+    };
+    type Chat = { choices: { message: { content: string } }[]; usage: unknown };
+    const plain = jsonBody(await call('chat.completions', chat)) as Chat;
+    const withInert = await call('chat.completions', { ...chat, ...inert });
+    expect(withInert.headers?.[DROPPED]).toBeUndefined();
+    const answer = jsonBody(withInert) as Chat;
+    expect(answer.choices[0]!.message.content).toBe(plain.choices[0]!.message.content);
+    expect(answer.usage).toEqual(plain.usage);
+    const text = await call('completions', { ...completion, user: 'u-1', n: 1 });
+    expect(jsonBody(text).choices).toHaveLength(1);
+    const vectors = await call('embeddings', { input: 'a cat', user: 'u-1' });
+    expect((jsonBody(vectors) as { data: { embedding: number[] }[] }).data[0]!.embedding).toHaveLength(64);
   });
 
   it('accepts neutral values and the vLLM sampling extras it maps to the sampler', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PROVIDERS_DOC_PATH, renderProvidersDoc } from '../src/docs/providers-doc.js';
 import { ANTHROPIC_CAPABILITIES } from '../src/providers/anthropic/capabilities.js';
+import { ACCEPTED_DETAIL } from '../src/providers/capabilities.js';
 import { EMBEDDED_CAPABILITIES } from '../src/providers/embedded/capabilities.js';
 import { GEMINI_CAPABILITIES } from '../src/providers/gemini/capabilities.js';
 import { OLLAMA_CAPABILITIES } from '../src/providers/ollama/capabilities.js';
@@ -41,16 +42,32 @@ describe('capability data', () => {
     expect(ANTHROPIC_CAPABILITIES.unsupported).not.toContain('chat.completions:temperature');
     expect(GEMINI_CAPABILITIES.unsupported).toContain('chat.completions:parallel_tool_calls');
     expect(GEMINI_CAPABILITIES.unsupported).not.toContain('chat.completions:seed');
-    expect(GEMINI_CAPABILITIES.unsupported).toContain('embeddings:user');
+    expect(GEMINI_CAPABILITIES.unsupported).toContain('chat.completions:prediction');
     expect(EMBEDDED_CAPABILITIES.unsupported).toEqual(
-      expect.arrayContaining([
-        'chat.completions:user',
-        'chat.completions:reasoning_effort',
-        'completions:suffix',
-      ]),
+      expect.arrayContaining(['chat.completions:reasoning_effort', 'completions:suffix']),
     );
     expect(EMBEDDED_CAPABILITIES.unsupported).not.toContain('chat.completions:n');
     expect(EMBEDDED_CAPABILITIES.unsupported).not.toContain('completions:echo');
+  });
+
+  it('accepts the fields that ask nothing of the model on every screened type, mapped or not sent', () => {
+    for (const capabilities of [EMBEDDED_CAPABILITIES, ANTHROPIC_CAPABILITIES, GEMINI_CAPABILITIES]) {
+      for (const field of [
+        'user',
+        'safety_identifier',
+        'metadata',
+        'store',
+        'prompt_cache_key',
+        'service_tier',
+      ]) {
+        expect(capabilities.unsupported, `${capabilities.type} ${field}`).not.toContain(
+          `chat.completions:${field}`,
+        );
+      }
+    }
+    expect(GEMINI_CAPABILITIES.emulated).toContain(`embeddings:user (${ACCEPTED_DETAIL})`);
+    expect(ANTHROPIC_CAPABILITIES.translated).toContain('chat.completions:user (metadata.user_id)');
+    expect(ANTHROPIC_CAPABILITIES.emulated).not.toContain(`chat.completions:user (${ACCEPTED_DETAIL})`);
   });
 
   it('never lists a field as both handled and unsupported', () => {

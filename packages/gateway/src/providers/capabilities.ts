@@ -4,7 +4,11 @@
  * so the documentation cannot drift from the code (issue #3 §5, OpenAI error codes guide:
  * https://platform.openai.com/docs/guides/error-codes).
  */
-import { type CatalogedEndpoint, OPENAI_REQUEST_FIELDS } from '../protocol/openai-fields.js';
+import {
+  type CatalogedEndpoint,
+  INERT_REQUEST_FIELDS,
+  OPENAI_REQUEST_FIELDS,
+} from '../protocol/openai-fields.js';
 
 /**
  * One provider type's handling of OpenAI request fields. Each entry is `<endpoint>:<field>`, e.g.
@@ -36,14 +40,38 @@ export interface CapabilitySpec {
   unsupportedValues: readonly string[];
 }
 
+/** How an inert field (protocol/openai-fields.ts `INERT_REQUEST_FIELDS`) the type does not map is listed. */
+export const ACCEPTED_DETAIL = 'accepted: asks nothing of the model, not sent';
+
+/**
+ * The entries for the fields that ask nothing of the model (`user`, `metadata`, ...,
+ * protocol/openai-fields.ts `INERT_REQUEST_FIELDS`) on `endpoints` that `handled` does not already map,
+ * each qualified with {@link ACCEPTED_DETAIL}.
+ * @param handled entry keys (`<endpoint>:<field>`) the type already passes through, translates or emulates
+ */
+export function acceptedInertEntries(
+  endpoints: readonly CatalogedEndpoint[],
+  handled: ReadonlySet<string> = new Set(),
+): string[] {
+  return endpoints.flatMap((endpoint) =>
+    INERT_REQUEST_FIELDS[endpoint]
+      .filter((field) => !handled.has(`${endpoint}:${field}`))
+      .map((field) => `${endpoint}:${field} (${ACCEPTED_DETAIL})`),
+  );
+}
+
 /**
  * Builds a type's capabilities: every documented OpenAI field of a served endpoint
- * (protocol/openai-fields.ts) that is not passed through, translated or emulated is unsupported.
+ * (protocol/openai-fields.ts) that is not passed through, translated or emulated is unsupported, except the
+ * fields that ask nothing of the model, which are accepted (listed as emulated, see
+ * {@link acceptedInertEntries}).
  * @param type config `type`
  * @param spec the handled fields per endpoint
  */
 export function defineCapabilities(type: string, spec: CapabilitySpec): ProviderCapabilities {
   const handled = new Set([...spec.passthrough, ...spec.translated, ...spec.emulated].map(entryKey));
+  const emulated = [...spec.emulated, ...acceptedInertEntries(spec.endpoints, handled)];
+  for (const entry of emulated) handled.add(entryKey(entry));
   const unsupported = spec.endpoints.flatMap((endpoint) =>
     OPENAI_REQUEST_FIELDS[endpoint]
       .map((field) => `${endpoint}:${field}`)
@@ -53,7 +81,7 @@ export function defineCapabilities(type: string, spec: CapabilitySpec): Provider
     type,
     passthrough: [...spec.passthrough],
     translated: [...spec.translated],
-    emulated: [...spec.emulated],
+    emulated,
     unsupported: [...unsupported, ...spec.unsupportedValues],
   };
 }

@@ -200,6 +200,36 @@ describe('anthropic request mapping', () => {
     });
   });
 
+  it('accepts the fields that ask nothing of the model: safety_identifier (or user) → metadata.user_id, service_tier mapped, the rest not sent', async () => {
+    const inert = { metadata: { app: 'a' }, store: true, prompt_cache_key: 'k-1', n: 1 };
+    const cases: [Record<string, unknown>, Record<string, unknown>][] = [
+      [
+        { user: 'u-1', service_tier: 'auto' },
+        { metadata: { user_id: 'u-1' }, service_tier: 'auto' },
+      ],
+      [
+        { user: 'u-1', safety_identifier: 's-1', service_tier: 'default' },
+        { metadata: { user_id: 's-1' }, service_tier: 'standard_only' },
+      ],
+      [{ service_tier: 'flex', stream_options: { include_usage: true } }, {}],
+    ];
+    for (const [index, [fields, mapped]] of cases.entries()) {
+      await h.provider.handle(
+        providerRequest(
+          'chat.completions',
+          { messages: [{ role: 'user', content: 'hi' }], ...inert, ...fields },
+          { default_max_tokens: 777 },
+        ),
+      );
+      expect(h.fake.requests[index]!.json).toEqual({
+        model: 'upstream-model',
+        max_tokens: 777,
+        messages: [{ role: 'user', content: 'hi' }],
+        ...mapped,
+      });
+    }
+  });
+
   it('falls back to the provider-level default_max_tokens, and the model value wins over it', async () => {
     const withDefault = h.makeProvider({ default_max_tokens: 1024 });
     try {

@@ -131,6 +131,20 @@ describe('gemini request mapping', () => {
     expect(h.fake.requests[0]!.json).toEqual({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
   });
 
+  it('accepts the fields that ask nothing of the model and sends none of them', async () => {
+    await chat({
+      messages: [{ role: 'user', content: 'hi' }],
+      user: 'u-1',
+      safety_identifier: 's-1',
+      metadata: { app: 'a' },
+      store: true,
+      prompt_cache_key: 'k-1',
+      service_tier: 'auto',
+      stream_options: { include_usage: true },
+    });
+    expect(h.fake.requests[0]!.json).toEqual({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+  });
+
   it('maps tool_choice strings and json_object', async () => {
     for (const [choice, mode] of [
       ['auto', 'AUTO'],
@@ -154,7 +168,7 @@ describe('gemini request mapping', () => {
     const base = { messages: [{ role: 'user', content: 'hi' }] };
     const cases: [Record<string, unknown>, string][] = [
       [{ logprobs: true }, 'logprobs'],
-      [{ user: 'u1' }, 'user'],
+      [{ prediction: { type: 'content', content: 'x' } }, 'prediction'],
       [{ parallel_tool_calls: false }, 'parallel_tool_calls'],
       [{ reasoning_effort: 'low' }, 'reasoning_effort'],
       [{ tools: [{ type: 'function', function: { name: 'f', strict: true } }] }, 'tools[0].function.strict'],

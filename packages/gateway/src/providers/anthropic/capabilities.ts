@@ -39,6 +39,8 @@ export const ANTHROPIC_CAPABILITIES = defineCapabilities('anthropic', {
       'response_format (json_schema: output_config.format)',
       'reasoning_effort (output_config.effort)',
       'user (metadata.user_id)',
+      'safety_identifier (metadata.user_id, preferred over user)',
+      'service_tier (service_tier: auto → auto, default → standard_only; other tiers not sent)',
       'stream',
     ),
     ...legacy('model', 'max_tokens', 'stop', 'user', 'stream'),

@@ -43,6 +43,7 @@ export interface AnthropicRequest {
   tools?: Record<string, unknown>[];
   tool_choice?: Record<string, unknown>;
   metadata?: { user_id: string };
+  service_tier?: 'auto' | 'standard_only';
   thinking?: unknown;
   output_config?: { effort?: string; format?: { type: 'json_schema'; schema: unknown } };
   stream?: true;
@@ -50,6 +51,16 @@ export interface AnthropicRequest {
 
 /** Base64 image media types the Messages API accepts (Anthropic API reference, Messages). */
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+/**
+ * OpenAI `service_tier` values with a Messages API `service_tier` equivalent (Anthropic API reference,
+ * Messages: https://docs.anthropic.com/en/api/messages, "service_tier": `auto` uses priority capacity when
+ * available, `standard_only` never does). OpenAI's `default` is standard processing; `flex`, `priority` and
+ * `scale` have no Anthropic counterpart and are not sent (the tier never changes the output).
+ */
+const SERVICE_TIERS: ReadonlyMap<unknown, 'auto' | 'standard_only'> = new Map([
+  ['auto', 'auto'],
+  ['default', 'standard_only'],
+]);
 /** `reasoning_effort` values with an `output_config.effort` equivalent (Anthropic API reference, Messages). */
 const EFFORTS = new Set(['low', 'medium', 'high', 'xhigh', 'max']);
 
@@ -92,7 +103,10 @@ export function toAnthropicRequest(
   copyNumber(body, 'top_p', request);
   copyNumber(body, 'top_k', request);
   if (body.thinking !== undefined && body.thinking !== null) request.thinking = body.thinking;
-  if (typeof body.user === 'string') request.metadata = { user_id: body.user };
+  const userId = typeof body.safety_identifier === 'string' ? body.safety_identifier : body.user;
+  if (typeof userId === 'string') request.metadata = { user_id: userId };
+  const tier = SERVICE_TIERS.get(body.service_tier);
+  if (tier) request.service_tier = tier;
   mapTools(body, request, policy);
   mapOutputConfig(body, request, policy);
   if (body.stream === true) request.stream = true;

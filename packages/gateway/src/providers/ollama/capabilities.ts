@@ -7,7 +7,7 @@
  * compatibility: https://docs.ollama.com/api/openai-compatibility.
  */
 
-import type { ProviderCapabilities } from '../capabilities.js';
+import { acceptedInertEntries, type ProviderCapabilities } from '../capabilities.js';
 
 /**
  * The gateway endpoints an Ollama provider serves, with the native route behind each (Ollama API docs, Generate a
@@ -111,12 +111,6 @@ export const UNSUPPORTED_FIELDS: readonly UnsupportedField[] = [
   { field: 'verbosity', endpoints: [CHAT] },
   { field: 'functions', endpoints: [CHAT] },
   { field: 'function_call', endpoints: [CHAT] },
-  { field: 'store', endpoints: [CHAT], honoured: (v) => v === false, values: 'true' },
-  { field: 'metadata', endpoints: [CHAT] },
-  { field: 'service_tier', endpoints: [CHAT] },
-  { field: 'prompt_cache_key', endpoints: [CHAT] },
-  { field: 'safety_identifier', endpoints: [CHAT] },
-  { field: 'user', endpoints: [CHAT, COMPLETIONS, EMBEDDINGS] },
 ];
 
 /** Request values rejected with a 400 whatever `drop_unsupported_params` says (the request has no meaning without them). */
@@ -178,6 +172,7 @@ export const OLLAMA_CAPABILITIES: ProviderCapabilities = {
     'tool_choice "none" (tools are left out)',
     'tool call ids (call_… generated when Ollama < 0.12.10 sends none)',
     'encoding_format base64 (float32 little-endian, encoded by the gateway)',
+    ...acceptedInertEntries([CHAT, COMPLETIONS, EMBEDDINGS]),
   ],
   unsupported: [
     ...UNSUPPORTED_FIELDS.map(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/http/errors.js';
 import { OLLAMA_CAPABILITIES, UNSUPPORTED_FIELDS } from '../../../src/providers/ollama/capabilities.js';
+import type { Endpoint } from '../../../src/providers/provider.js';
 import { type Any, call, useOllamaHarness } from './harness.js';
 
 const h = useOllamaHarness();
@@ -15,7 +16,6 @@ describe('OllamaProvider unsupported parameters', () => {
     tool_choice: 'required',
     parallel_tool_calls: false,
     modalities: ['text', 'audio'],
-    store: true,
   };
   const BASE: Record<string, Record<string, unknown>> = {
     'chat.completions': { messages: [{ role: 'user', content: 'x' }] },
@@ -50,6 +50,31 @@ describe('OllamaProvider unsupported parameters', () => {
     expect(res.kind).toBe('json');
   });
 
+  it('accepts the fields that ask nothing of the model on every endpoint and sends none of them', async () => {
+    const inert: Record<string, Record<string, unknown>> = {
+      'chat.completions': {
+        user: 'u-1',
+        safety_identifier: 's-1',
+        metadata: { app: 'a' },
+        store: true,
+        prompt_cache_key: 'k-1',
+        service_tier: 'auto',
+        stream_options: { include_usage: true },
+      },
+      completions: { user: 'u-1' },
+      embeddings: { user: 'u-1' },
+    };
+    h.fake.route('POST /api/chat', { fixture: 'ollama/chat-text.json' });
+    h.fake.route('POST /api/generate', { fixture: 'ollama/generate-text.json' });
+    h.fake.route('POST /api/embed', { fixture: 'ollama/embed.json' });
+    for (const [endpoint, fields] of Object.entries(inert)) {
+      const res = await h.provider.handle(call(endpoint as Endpoint, { ...BASE[endpoint], ...fields }));
+      expect(res.headers, endpoint).toBeUndefined();
+      for (const field of Object.keys(fields))
+        expect(h.lastBody(), `${endpoint} ${field}`).not.toHaveProperty(field);
+    }
+  });
+
   it('drops them with drop_unsupported_params on the model, listing them in x-switchyard-dropped-params', async () => {
     h.fake.route('POST /api/chat', { fixture: 'ollama/chat-text.json' });
     const res = await h.provider.handle(
@@ -59,7 +84,7 @@ describe('OllamaProvider unsupported parameters', () => {
         { drop_unsupported_params: true },
       ),
     );
-    expect(res.headers).toEqual({ 'x-switchyard-dropped-params': 'n, tool_choice, user' });
+    expect(res.headers).toEqual({ 'x-switchyard-dropped-params': 'n, tool_choice' });
     expect(h.lastBody()).toEqual({
       model: 'llama3.2',
       messages: [{ role: 'user', content: 'x' }],
@@ -69,14 +94,14 @@ describe('OllamaProvider unsupported parameters', () => {
   });
 
   it('drops them with drop_unsupported_params on the provider; the model setting overrides it', async () => {
-    h.fake.route('POST /api/embed', { fixture: 'ollama/embed.json' });
+    h.fake.route('POST /api/generate', { fixture: 'ollama/generate-text.json' });
     const lenient = h.makeProvider({ drop_unsupported_params: true });
-    const res = await lenient.handle(call('embeddings', { input: 'x', user: 'u' }));
-    expect(res.headers).toEqual({ 'x-switchyard-dropped-params': 'user' });
+    const res = await lenient.handle(call('completions', { prompt: 'x', echo: true }));
+    expect(res.headers).toEqual({ 'x-switchyard-dropped-params': 'echo' });
     const strict = await lenient
-      .handle(call('embeddings', { input: 'x', user: 'u' }, { drop_unsupported_params: false }))
+      .handle(call('completions', { prompt: 'x', echo: true }, { drop_unsupported_params: false }))
       .catch((e: unknown) => e);
-    expect((strict as GatewayError).param).toBe('user');
+    expect((strict as GatewayError).param).toBe('echo');
     await lenient.close();
   });
 
