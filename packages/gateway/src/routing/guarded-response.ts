@@ -29,7 +29,9 @@ const SSE_STARTS = ['data:', 'event:', 'id:', 'retry:', ':'];
 /**
  * Waits for the first byte of `response` and returns a response the HTTP layer can write.
  * @throws the mapped read error when the upstream fails before its first byte; UpstreamError 502
- *   (`upstream_protocol_error`, not retryable) when an event stream does not start like SSE
+ *   (`upstream_protocol_error`, not retryable) when an event stream does not start like SSE or ends before
+ *   its first byte (an OpenAI stream always ends with `data: [DONE]`: OpenAI API reference, Chat
+ *   Completions, "stream")
  */
 export async function guardResponse(
   response: ProviderResponse,
@@ -62,11 +64,15 @@ export async function guardResponse(
   } finally {
     hooks.timing.waitMs += performance.now() - started;
   }
-  if (first.done) {
+  if (first.done && response.kind === 'chunks') {
     hooks.end();
-    return response.kind === 'bytes'
-      ? { ...response, body: iterate([]) }
-      : { ...response, chunks: iterate([]) };
+    return { ...response, chunks: iterate([]) };
+  }
+  if (first.done) {
+    throw new UpstreamError(502, 'upstream ended its event stream before sending any event', {
+      failure: 'protocol',
+      code: 'upstream_protocol_error',
+    });
   }
   if (response.kind === 'bytes' && !looksLikeSse(first.value as Uint8Array)) {
     await iterator.return?.();

@@ -1,13 +1,19 @@
 /**
  * A scriptable fake upstream for tests: each route answers with a status, headers and either a JSON body or a
  * recorded transcript (a fixture file under test/fixtures/, sent as is), optionally one byte at a time or with a
- * delay between lines. Every request is recorded (method, path, headers, raw body) so tests can prove what the
- * gateway sent upstream. Binds 127.0.0.1 on a random port.
+ * delay between lines. Every request is recorded (method, path, query, headers, raw body) so tests can prove
+ * what the gateway sent upstream. Binds 127.0.0.1 on a random port.
+ *
+ * It fails the way real servers and proxies do: headers flushed then silence, a connection cut in the middle
+ * of an SSE event, SSE `:` comment lines (keep-alives, HTML Living Standard §9.2.6 "Parsing an event
+ * stream"), gzip-compressed bodies (RFC 9110 §8.4 Content-Encoding, negotiated through Accept-Encoding
+ * §12.5.3), and `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 /** Directory of recorded transcripts. */
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -17,6 +23,10 @@ export interface RecordedRequest {
   method: string;
   /** Path plus query string. */
   url: string;
+  /** Path without the query string. */
+  path: string;
+  /** The parsed query string. */
+  query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: Buffer;
   /** `body` parsed as JSON, or undefined when it is not JSON. */
@@ -43,10 +53,32 @@ export interface FakeRoute {
   delayMs?: number;
   /** Destroy the connection without answering (a connection reset before headers). */
   reset?: boolean;
-  /** Send this many bytes of the body, then destroy the connection (truncated JSON or stream). */
+  /**
+   * Send this many bytes of the body, then destroy the connection (truncated JSON or stream). The headers
+   * are flushed first, so `0` is "headers, then a reset".
+   */
   truncateAfterBytes?: number;
-  /** Send this many lines of the body, then hang with the response open (a stall mid-stream). */
+  /**
+   * Send this many lines of the body, then hang with the response open (a stall mid-stream). The headers
+   * are flushed first, so `0` is "headers, then silence".
+   */
   stallAfterLines?: number;
+  /**
+   * Send this many whole events of the body (SSE events end with a blank line; NDJSON events are lines),
+   * then the first half of the next one, then destroy the connection: a stream cut in the middle of an event.
+   */
+  cutMidEvent?: number;
+  /** Write this SSE comment line (e.g. `: keep-alive`) before every event of the body. */
+  commentBetweenEvents?: string;
+  /** While stalled (`stallAfterLines`), send the SSE comment `: keep-alive` every this many ms. */
+  keepAliveEveryMs?: number;
+  /**
+   * Gzip the body (`content-encoding: gzip`) when the request's `accept-encoding` allows it, as servers do;
+   * `'always'` compresses regardless (a misconfigured server or proxy).
+   */
+  gzip?: true | 'always';
+  /** `Retry-After`: a number is delay-seconds, a Date is sent as an HTTP-date (IMF-fixdate). */
+  retryAfter?: number | Date;
 }
 
 /** A route handler: a fixed answer, or a function of the recorded request. */
@@ -57,7 +89,10 @@ export interface FakeUpstream {
   /** `http://127.0.0.1:PORT` (no trailing slash). */
   url: string;
   requests: RecordedRequest[];
-  /** Replace or add a route: key `METHOD /path` (query string ignored). */
+  /**
+   * Replace or add a route. A key `METHOD /path?query` answers only requests with exactly that query
+   * string; a key `METHOD /path` answers the path with any query string (the exact key wins).
+   */
   route(key: string, handler: FakeHandler): void;
   /** Number of responses still being written (e.g. streams the client has not aborted). */
   openResponses(): number;
@@ -66,7 +101,8 @@ export interface FakeUpstream {
 
 /**
  * Starts a fake upstream.
- * @param routes keyed `METHOD /path`, e.g. `POST /v1/chat/completions`; unknown routes answer 404 JSON
+ * @param routes keyed `METHOD /path` or `METHOD /path?query`, e.g. `POST /v1/chat/completions`; unknown
+ *   routes answer 404 JSON
  */
 export async function startFakeUpstream(routes: Record<string, FakeHandler> = {}): Promise<FakeUpstream> {
   const table = new Map(Object.entries(routes));
@@ -83,16 +119,20 @@ export async function startFakeUpstream(routes: Record<string, FakeHandler> = {}
       } catch {
         json = undefined;
       }
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const path = q === -1 ? url : url.slice(0, q);
       const recorded: RecordedRequest = {
         method: req.method ?? 'GET',
-        url: req.url ?? '/',
+        url,
+        path,
+        query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
         headers: req.headers,
         body,
         json,
       };
       requests.push(recorded);
-      const path = (req.url ?? '/').split('?')[0];
-      const handler = table.get(`${recorded.method} ${path}`);
+      const handler = table.get(`${recorded.method} ${url}`) ?? table.get(`${recorded.method} ${path}`);
       const route: FakeRoute = handler
         ? typeof handler === 'function'
           ? handler(recorded)
@@ -100,7 +140,7 @@ export async function startFakeUpstream(routes: Record<string, FakeHandler> = {}
         : { status: 404, json: { error: { message: `fake upstream: no route ${recorded.method} ${path}` } } };
       open.add(res);
       res.on('close', () => open.delete(res));
-      void respond(res, route);
+      void respond(res, route, recorded);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -119,9 +159,23 @@ export async function startFakeUpstream(routes: Record<string, FakeHandler> = {}
   };
 }
 
-async function respond(res: ServerResponse, route: FakeRoute): Promise<void> {
+/** True when `accept-encoding` lists gzip with a non-zero weight (RFC 9110 §12.5.3). */
+function acceptsGzip(headers: IncomingHttpHeaders): boolean {
+  const value = headers['accept-encoding'];
+  if (typeof value !== 'string') return false;
+  return value.split(',').some((part) => {
+    const [coding, ...params] = part.trim().split(';');
+    if (coding?.trim().toLowerCase() !== 'gzip' && coding?.trim() !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function respond(res: ServerResponse, route: FakeRoute, req: RecordedRequest): Promise<void> {
   if (route.hang) return;
-  if (route.delayMs) await new Promise((r) => setTimeout(r, route.delayMs));
+  if (route.delayMs) await sleep(route.delayMs);
   if (res.destroyed) return;
   if (route.reset) {
     res.socket?.destroy();
@@ -139,24 +193,74 @@ async function respond(res: ServerResponse, route: FakeRoute): Promise<void> {
   } else {
     body = route.json === undefined ? '' : JSON.stringify(route.json);
   }
-  res.writeHead(route.status ?? 200, { 'content-type': contentType, ...route.headers });
+  const sse = contentType === 'text/event-stream' || route.headers?.['content-type'] === 'text/event-stream';
+  if (route.commentBetweenEvents !== undefined) {
+    body = splitEvents(body, sse)
+      .map((event) => `${route.commentBetweenEvents}\n${event}`)
+      .join('');
+  }
+  const headers: Record<string, string> = { 'content-type': contentType, ...route.headers };
+  if (route.retryAfter !== undefined) {
+    headers['retry-after'] =
+      route.retryAfter instanceof Date ? route.retryAfter.toUTCString() : String(route.retryAfter);
+  }
+  const gzip = route.gzip === 'always' || (route.gzip === true && acceptsGzip(req.headers));
+  if (gzip) {
+    headers['content-encoding'] = 'gzip';
+    res.writeHead(route.status ?? 200, headers);
+    res.end(gzipSync(body));
+    return;
+  }
+  res.writeHead(route.status ?? 200, headers);
   if (route.truncateAfterBytes !== undefined) {
+    res.flushHeaders();
     res.write(Buffer.from(body).subarray(0, route.truncateAfterBytes), () => res.socket?.destroy());
+    return;
+  }
+  if (route.cutMidEvent !== undefined) {
+    const events = splitEvents(body, sse);
+    const next = events[route.cutMidEvent] ?? '';
+    const sent = events.slice(0, route.cutMidEvent).join('') + next.slice(0, Math.ceil(next.length / 2));
+    res.write(sent, () => res.socket?.destroy());
     return;
   }
   if (!route.byteByByte && !route.lineDelayMs && route.stallAfterLines === undefined) {
     res.end(body);
     return;
   }
+  res.flushHeaders();
   const pieces = route.byteByByte ? [...Buffer.from(body)].map((b) => Buffer.from([b])) : splitLines(body);
   for (const [i, piece] of pieces.entries()) {
-    if (res.destroyed || i === route.stallAfterLines) return;
+    if (res.destroyed) return;
+    if (i === route.stallAfterLines) {
+      keepAlive(res, route.keepAliveEveryMs);
+      return;
+    }
     res.write(piece);
-    await new Promise((r) => setTimeout(r, route.lineDelayMs ?? 0));
+    await sleep(route.lineDelayMs ?? 0);
+  }
+  if (route.stallAfterLines !== undefined && route.stallAfterLines >= pieces.length) {
+    keepAlive(res, route.keepAliveEveryMs);
+    return;
   }
   res.end();
 }
 
+/** Sends `: keep-alive` every `everyMs` until the response closes (nothing when `everyMs` is undefined). */
+function keepAlive(res: ServerResponse, everyMs: number | undefined): void {
+  if (everyMs === undefined) return;
+  const timer = setInterval(() => {
+    if (res.destroyed) clearInterval(timer);
+    else res.write(': keep-alive\n\n');
+  }, everyMs);
+  res.once('close', () => clearInterval(timer));
+}
+
 function splitLines(body: string): string[] {
   return body.split(/(?<=\n)/);
+}
+
+/** The events of a body, each with its terminator: SSE events end with a blank line, NDJSON events with `\n`. */
+function splitEvents(body: string, sse: boolean): string[] {
+  return sse ? body.split(/(?<=\r?\n\r?\n)/) : splitLines(body);
 }
