@@ -2,6 +2,23 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { GatewayError } from './errors.js';
 import { endStreamWithError } from './respond.js';
 
+/** An error as a client protocol's envelope: the status, body and extra headers to send. */
+export interface RenderedError {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Renders errors in the envelope of the protocol a route's clients speak (set as the route's config). */
+export type ErrorRenderer = (error: GatewayError, request: FastifyRequest) => RenderedError;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** How this route's errors are written; default: the OpenAI envelope with the error's status. */
+    renderError?: ErrorRenderer;
+  }
+}
+
 /**
  * Turns every failure into the OpenAI error envelope with the right status: our GatewayErrors as they are,
  * fastify's body-size (413) and schema-validation (400 with `param`) errors, unknown routes (404) and
@@ -44,7 +61,10 @@ export function registerErrorHandling(
   });
 }
 
-/** Writes `error` as the OpenAI envelope, or as a final SSE event when the response already started. */
+/**
+ * Writes `error` in the envelope of the route's protocol (its `renderError` config, else OpenAI's), or as a
+ * final SSE event when the response already started.
+ */
 export function sendError(reply: FastifyReply, error: GatewayError): void {
   const res = reply.raw;
   if (res.headersSent) {
@@ -52,9 +72,12 @@ export function sendError(reply: FastifyReply, error: GatewayError): void {
     return;
   }
   if (res.destroyed) return;
-  const payload = JSON.stringify(error.toBody());
-  res.writeHead(error.status, {
+  const render = reply.request.routeOptions.config?.renderError;
+  const rendered = render ? render(error, reply.request) : { status: error.status, body: error.toBody() };
+  const payload = JSON.stringify(rendered.body);
+  res.writeHead(rendered.status, {
     ...error.headers,
+    ...rendered.headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(payload),
   });

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/schema.js';
+import { registerAnthropicRoutes } from '../ingress/anthropic/routes.js';
 import { newId } from '../protocol/ids.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Router } from '../routing/router.js';
@@ -48,6 +49,7 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
     ...registerMetricsRoute(app),
     ...registerOpenAIRoutes(app, { registry: deps.registry, router: deps.router }),
     ...registerVllmRoutes(app, { router: deps.router }),
+    ...registerAnthropicRoutes(app, { registry: deps.registry, router: deps.router }),
   ]);
   registerErrorHandling(app, routes);
   return { app, inflight };

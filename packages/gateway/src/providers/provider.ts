@@ -93,6 +93,28 @@ export interface ProviderRequest {
   options: ModelOptions;
   /** Filled in by the provider. */
   timing: UpstreamTiming;
+  /**
+   * The client's request in its own protocol, when an ingress translated it into the canonical `body`
+   * (e.g. `/v1/messages`). A provider that speaks that protocol natively serves this instead of `body`
+   * and marks its answer with the same `protocol`; every other provider ignores it.
+   */
+  native?: NativeRequest;
+}
+
+/** Client protocols other than OpenAI's that some providers speak natively. */
+export type NativeProtocol = 'anthropic';
+
+/** A client request as it came in, before its ingress translated it (see {@link ProviderRequest.native}). */
+export interface NativeRequest {
+  protocol: NativeProtocol;
+  /** Path below the provider's API base, with the client's query string (e.g. `/messages?beta=true`). */
+  path: string;
+  /** The client's parsed body (its `model` is still the client's model id). */
+  body: Record<string, unknown>;
+  /** The client's original JSON bytes. */
+  rawBody?: Buffer;
+  /** Client headers of that protocol to forward (e.g. `anthropic-beta`); never credentials. */
+  headers: Record<string, string>;
 }
 
 /** A provider's answer. The HTTP layer writes it; providers never touch the client socket. */
@@ -111,6 +133,8 @@ export type ProviderResponse =
       contentType: string;
       body: AsyncIterable<Uint8Array>;
       headers?: Record<string, string>;
+      /** Set when the body is in this client protocol (a {@link NativeRequest} served natively), not OpenAI's. */
+      protocol?: NativeProtocol;
     };
 
 /** Context handed to provider factories. */

@@ -45,13 +45,15 @@ export async function guardResponse(
   if (response.kind === 'bytes' && !response.contentType.startsWith('text/event-stream')) {
     const body = await readWhole(response.body, hooks);
     hooks.end();
-    return {
+    const whole: ProviderResponse = {
       kind: 'bytes',
       status: response.status,
       contentType: response.contentType,
       headers: response.headers,
       body: new WholeBody(body),
     };
+    if (response.protocol) whole.protocol = response.protocol;
+    return whole;
   }
   const source = response.kind === 'bytes' ? response.body : response.chunks;
   const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();

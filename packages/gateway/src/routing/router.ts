@@ -25,6 +25,8 @@ export interface RouteRequest {
   /** The client connection, aborted by the HTTP layer when the client disconnects before the end. */
   client: AbortWatch;
   requestId: string;
+  /** The client's request in its own protocol, for providers that speak it (see ProviderRequest.native). */
+  native?: ProviderRequest['native'];
 }
 
 /** A routed answer plus what routing did to get it. */
@@ -219,6 +221,7 @@ export class Router {
           options: served.options,
           timing: attempt.timing,
         };
+        if (req.native) call.native = req.native;
         const response = await d.provider.handle(call);
         const guarded = await guardResponse(response, attempt);
         tally.waitMs += attempt.timing.waitMs;

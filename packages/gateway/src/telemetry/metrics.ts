@@ -25,13 +25,13 @@ export class GatewayMetrics {
     buckets: OVERHEAD_BUCKETS,
     registers: [this.registry],
   });
-  private readonly byEndpoint = new Map<Endpoint, Histogram.Internal<'endpoint'>>();
+  private readonly byEndpoint = new Map<Endpoint | 'messages', Histogram.Internal<'endpoint'>>();
 
   /**
    * Records one request's overhead.
    * @param ms milliseconds (the histogram is in seconds)
    */
-  observeOverhead(endpoint: Endpoint, ms: number): void {
+  observeOverhead(endpoint: Endpoint | 'messages', ms: number): void {
     let child = this.byEndpoint.get(endpoint);
     if (!child) {
       child = this.overhead.labels({ endpoint });

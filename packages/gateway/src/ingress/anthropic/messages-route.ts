@@ -1,0 +1,104 @@
+/**
+ * `POST /v1/messages` (Anthropic API reference, Messages: https://docs.anthropic.com/en/api/messages): the
+ * request becomes a canonical chat request routed exactly as `/v1/chat/completions` is (retries,
+ * fallbacks, timeouts, cancellation when the client disconnects); the answer comes back as an Anthropic
+ * `Message` or event stream. A deployment on an `anthropic` provider gets the client's body as is (model
+ * replaced) and its bytes are piped back.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../../http/errors.js';
+import { writeRouted } from '../../http/respond.js';
+import { anthropicError } from '../../protocols/anthropic/error-envelope.js';
+import { messagesToChat } from '../../protocols/anthropic/messages-to-chat.js';
+import { AbortSwitch } from '../../providers/abort-switch.js';
+import type { Router } from '../../routing/router.js';
+import { anthropicResponse } from './message-response.js';
+
+/** Client headers forwarded to an `anthropic` provider on passthrough (feature flags; never credentials). */
+const FORWARDED_HEADERS = ['anthropic-beta'] as const;
+
+/**
+ * Serves one Messages request. Never throws after taking over the socket: failures are written in
+ * Anthropic's envelope (an `event: error` once the stream began).
+ * @throws GatewayError 400 for a body the canonical mapping refuses (before the socket is taken over, so
+ *   the route's error rendering answers)
+ */
+export async function handleMessages(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  router: Router,
+): Promise<void> {
+  const body = request.body as Record<string, unknown>;
+  const chat = messagesToChat(body);
+  const stream = body.stream === true;
+  const stopSequences = Array.isArray(body.stop_sequences) ? (body.stop_sequences as string[]) : [];
+  const res = reply.raw;
+  const client = new AbortSwitch();
+  res.once('close', () => {
+    if (!res.writableFinished) client.abort();
+  });
+  reply.hijack();
+  try {
+    const routed = await router.dispatch({
+      endpoint: 'chat.completions',
+      body: chat,
+      model: body.model as string,
+      stream,
+      client,
+      requestId: request.id,
+      native: {
+        protocol: 'anthropic',
+        path: `/messages${queryOf(request.url)}`,
+        body,
+        ...(request.rawBody ? { rawBody: request.rawBody } : {}),
+        headers: forwardedHeaders(request),
+      },
+    });
+    const response = await anthropicResponse(routed.response, { model: body.model as string, stopSequences });
+    request.server.metrics.observeOverhead(
+      'messages',
+      await writeRouted(res, { ...routed, response }, request),
+    );
+  } catch (err) {
+    if (client.aborted) {
+      res.destroy();
+      return;
+    }
+    if (!(err instanceof GatewayError)) request.log.error({ err }, 'request failed');
+    writeError(
+      reply,
+      err instanceof GatewayError
+        ? err
+        : new GatewayError(500, 'The server had an error while processing your request'),
+    );
+  }
+}
+
+/** Writes an error in Anthropic's envelope on a socket the handler took over. */
+function writeError(reply: FastifyReply, error: GatewayError): void {
+  const res = reply.raw;
+  if (res.destroyed || res.headersSent) return;
+  const { status, body } = anthropicError(error, reply.request.id);
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    ...error.headers,
+    'request-id': reply.request.id,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+  });
+  res.end(payload);
+}
+
+function queryOf(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 ? '' : url.slice(at);
+}
+
+function forwardedHeaders(request: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of FORWARDED_HEADERS) {
+    const value = request.headers[name];
+    if (typeof value === 'string') out[name] = value;
+  }
+  return out;
+}
