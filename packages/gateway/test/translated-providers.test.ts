@@ -1,7 +1,8 @@
 /**
  * End to end through the official `openai` SDK against a real gateway process whose `anthropic` and `gemini`
- * providers point at a fake upstream replaying the recorded transcripts in test/fixtures/{anthropic,gemini}/.
- * The scenario is chosen by the last user message (`scenario:<name>`).
+ * providers point at a fake upstream replaying the transcripts in test/fixtures/{anthropic,gemini}/ (hand-written
+ * from the providers' docs; each folder's SOURCES.md names the example). The scenario is chosen by the last user
+ * message (`scenario:<name>`).
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

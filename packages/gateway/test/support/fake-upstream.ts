@@ -1,8 +1,8 @@
 /**
  * A scriptable fake upstream for tests: each route answers with a status, headers and either a JSON body or a
- * recorded transcript (a fixture file under test/fixtures/, sent as is), optionally one byte at a time or with a
- * delay between lines. Every request is recorded (method, path, query, headers, raw body) so tests can prove
- * what the gateway sent upstream. Binds 127.0.0.1 on a random port.
+ * transcript (a fixture file under test/fixtures/, sent as is; each folder's SOURCES.md says where it came from),
+ * optionally one byte at a time or with a delay between lines. Every request is recorded (method, path, query,
+ * headers, raw body) so tests can prove what the gateway sent upstream. Binds 127.0.0.1 on a random port.
  *
  * It fails the way real servers and proxies do: headers flushed then silence, a connection cut in the middle
  * of an SSE event, SSE `:` comment lines (keep-alives, HTML Living Standard §9.2.6 "Parsing an event
@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-/** Directory of recorded transcripts. */
+/** Directory of fixture transcripts; each folder's SOURCES.md names the origin of every file. */
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 /** A request as the fake upstream received it. */

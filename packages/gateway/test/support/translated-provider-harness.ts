@@ -1,6 +1,6 @@
 /**
  * Harnesses for the Anthropic and Gemini provider tests (provider-harness.ts): each provider on a fake
- * upstream that answers its non-streaming chat route with a recorded text answer.
+ * upstream that answers its non-streaming chat route with a fixture text answer.
  */
 import { AnthropicConfigSchema } from '../../src/providers/anthropic/config.js';
 import { AnthropicProvider } from '../../src/providers/anthropic/provider.js';

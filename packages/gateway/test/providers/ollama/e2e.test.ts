@@ -1,6 +1,6 @@
 /**
  * End to end: the official `openai` SDK → a real `switchyard serve` process → `type: ollama` → the fake Ollama
- * server replaying recorded transcripts (test/fixtures/ollama/), one byte at a time for streams.
+ * server replaying fixture transcripts (test/fixtures/ollama/, origins in its SOURCES.md), one byte at a time for streams.
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import {
 } from '../../support/fake-upstream.js';
 import { type GatewayProcess, startGatewayProcess } from '../../support/gateway-process.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: recorded upstream bodies are read freely
+// biome-ignore lint/suspicious/noExplicitAny: fixture upstream bodies are read freely
 type Any = any;
 
 const PNG =

@@ -5,7 +5,7 @@ import { ndjsonValues } from '../../../src/providers/ollama/ndjson.js';
 import { chatChunks, completionChunks, type StreamOptions } from '../../../src/providers/ollama/stream.js';
 import { FIXTURES_DIR } from '../../support/fake-upstream.js';
 
-/** A recorded transcript as parsed lines, delivered whole or one byte at a time. */
+/** A fixture transcript as parsed lines, delivered whole or one byte at a time. */
 function lines(fixture: string, byteByByte = false): AsyncIterable<unknown> {
   const bytes = readFileSync(`${FIXTURES_DIR}ollama/${fixture}`);
   async function* body(): AsyncGenerator<Uint8Array> {
