@@ -25,7 +25,7 @@ import type {
   OllamaCompletionParams,
   OllamaEmbeddingParams,
   OllamaGenerationParams,
-} from './ollama/types.js';
+} from './ollama/params.js';
 import type { Platform } from './platforms/names.js';
 import type { ClientRequestOptions } from './request-options.js';
 import type { VllmChatParams, VllmCompletionParams, VllmEmbeddingParams } from './vllm/params.js';

@@ -4,13 +4,6 @@
  * `UnsupportedPlatformError` elsewhere. Each client owns one keep-alive connection pool (`close()` frees it).
  */
 
-import type { APIPromise } from 'openai';
-import { type OpenAI, OpenAIError } from 'openai';
-import type { Transcription } from 'openai/resources/audio/transcriptions';
-import type { ChatCompletionsAPI, CompletionsAPI, EmbeddingsAPI, ModelsAPI } from './api-types.js';
-import { type ClientConfig, type ClientConfigInput, ClientConfigSchema, configFromEnv } from './config.js';
-import { UnsupportedPlatformError } from './errors.js';
-import type { FileSource } from './file-source.js';
 import type {
   OllamaCopyParams,
   OllamaCreateParams,
@@ -21,7 +14,14 @@ import type {
   OllamaRunningModel,
   OllamaShowParams,
   OllamaShowResponse,
-} from './ollama/types.js';
+} from '@switchyard/wire';
+import type { APIPromise } from 'openai';
+import { type OpenAI, OpenAIError } from 'openai';
+import type { Transcription } from 'openai/resources/audio/transcriptions';
+import type { ChatCompletionsAPI, CompletionsAPI, EmbeddingsAPI, ModelsAPI } from './api-types.js';
+import { type ClientConfig, type ClientConfigInput, ClientConfigSchema, configFromEnv } from './config.js';
+import { UnsupportedPlatformError } from './errors.js';
+import type { FileSource } from './file-source.js';
 import type { Platform } from './platforms/names.js';
 import type { JsonBody, PlatformHandler, TranscriptionParams } from './platforms/platform.js';
 import { createPlatform } from './platforms/registry.js';

@@ -5,15 +5,8 @@
  * the server's error dialect. Two subclasses mark failures worth catching on their own; two client-side errors report
  * what the platform cannot do.
  */
+import { type ErrorObject, errorTypeForStatus, readErrorBody } from '@switchyard/wire';
 import { APIError, BadRequestError, NotFoundError, OpenAIError } from 'openai';
-
-/** The OpenAI error object (`body.error`) as the SDK reads it. */
-export interface ErrorObject {
-  message: string;
-  type: string;
-  param: string | null;
-  code: string | number | null;
-}
 
 /**
  * 400 because the model has no chat template and the request did not supply one (vLLM: "…you must provide a chat
@@ -60,47 +53,20 @@ export class UnsupportedParamError extends OpenAIError {
 }
 
 /**
- * Reads any server's error body into the OpenAI error object: the OpenAI envelope, vLLM's flat
- * `{"object":"error","message",…,"code":400}` (vLLM error body since v0.10.1, vllm-project/vllm PR #22099:
- * https://github.com/vllm-project/vllm/pull/22099), vLLM's auth `{"error":"Unauthorized"}`, Ollama's `{"error":"…"}`
- * (Ollama API docs, Streaming responses: https://github.com/ollama/ollama/blob/main/docs/api.md#streaming-responses),
- * FastAPI's `{"detail":…}`, or non-JSON text.
+ * Reads any server's error body into the OpenAI error object, with the dialects `readErrorBody` of
+ * `@switchyard/wire` understands (the OpenAI envelope, vLLM's flat body and its auth `{"error":"Unauthorized"}`,
+ * Ollama's `{"error":"…"}`, FastAPI's `{"detail":…}`, Anthropic's and Google's shapes). Anything else becomes its
+ * raw text (trimmed, at most 1,000 characters), or `HTTP <status>` when there is none.
  */
 export function normalizeError(
   status: number | undefined,
   body: unknown,
   text: string | undefined,
 ): ErrorObject {
-  const type = defaultType(status);
-  if (body && typeof body === 'object') {
-    const obj = body as Record<string, unknown>;
-    const inner = obj.error;
-    if (inner && typeof inner === 'object') {
-      const e = inner as Record<string, unknown>;
-      return {
-        message: typeof e.message === 'string' ? e.message : JSON.stringify(e),
-        type: typeof e.type === 'string' ? e.type : type,
-        param: typeof e.param === 'string' ? e.param : null,
-        code: typeof e.code === 'string' || typeof e.code === 'number' ? e.code : null,
-      };
-    }
-    if (typeof inner === 'string') return { message: inner, type, param: null, code: null };
-    if (typeof obj.message === 'string') {
-      const code = typeof obj.code === 'string' || typeof obj.code === 'number' ? obj.code : null;
-      return {
-        message: obj.message,
-        type: typeof obj.type === 'string' ? obj.type : type,
-        param: null,
-        code,
-      };
-    }
-    if (obj.detail !== undefined) {
-      const detail = typeof obj.detail === 'string' ? obj.detail : JSON.stringify(obj.detail);
-      return { message: detail, type, param: null, code: null };
-    }
-  }
+  const read = readErrorBody(status, body);
+  if (read) return read;
   const message = text?.trim().slice(0, 1000) || (status ? `HTTP ${status}` : 'error');
-  return { message, type, param: null, code: null };
+  return { message, type: errorTypeForStatus(status), param: null, code: null };
 }
 
 /**
@@ -127,14 +93,4 @@ export function statusError(
 /** An error reported inside a stream that had already started with HTTP 200 (no status, like the SDK's). */
 export function streamError(body: unknown, headers: Headers): APIError {
   return new APIError(undefined, normalizeError(undefined, body, undefined), undefined, headers);
-}
-
-function defaultType(status: number | undefined): string {
-  if (status === undefined) return 'api_error';
-  if (status === 401) return 'authentication_error';
-  if (status === 403) return 'permission_error';
-  if (status === 404) return 'not_found_error';
-  if (status === 429) return 'rate_limit_error';
-  if (status >= 500) return 'server_error';
-  return 'invalid_request_error';
 }

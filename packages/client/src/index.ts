@@ -2,6 +2,31 @@
  * `@switchyard/client`: one OpenAI-compatible client for vLLM, Ollama, OpenAI and Switchyard, with their
  * platform-specific endpoints. See README.md.
  */
+
+export type {
+  KeepAlive,
+  OllamaChatResponse,
+  OllamaCopyParams,
+  OllamaCreateParams,
+  OllamaEmbedResponse,
+  OllamaGenerateResponse,
+  OllamaLegacyEmbeddingParams,
+  OllamaLegacyEmbeddingResponse,
+  OllamaLogprob,
+  OllamaMessage,
+  OllamaMetrics,
+  OllamaModel,
+  OllamaModelDetails,
+  OllamaOptions,
+  OllamaProgress,
+  OllamaPullParams,
+  OllamaPushParams,
+  OllamaRunningModel,
+  OllamaShowParams,
+  OllamaShowResponse,
+  OllamaToolCall,
+  Think,
+} from '@switchyard/wire';
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -34,7 +59,7 @@ export {
 } from './errors.js';
 export type { FileSource } from './file-source.js';
 export { OllamaModelsPage } from './ollama/models.js';
-export type * from './ollama/types.js';
+export type * from './ollama/params.js';
 export { PLATFORM_NAMES, type Platform } from './platforms/names.js';
 export type { TranscriptionParams } from './platforms/platform.js';
 export { ProgressStream } from './progress-stream.js';

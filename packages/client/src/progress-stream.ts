@@ -3,7 +3,7 @@
  * https://github.com/ollama/ollama/blob/main/docs/api.md#pull-a-model): an async iterable of progress lines that also
  * offers an await-until-done form.
  */
-import type { OllamaProgress } from './ollama/types.js';
+import type { OllamaProgress } from '@switchyard/wire';
 
 /**
  * Returned by `models.pull` / `models.push` / `models.create`. The request starts on first use:

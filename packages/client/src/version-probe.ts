@@ -3,6 +3,7 @@
  * https://github.com/vllm-project/vllm/releases) and Ollama (logprobs since 0.12.11, Ollama API docs, Generate a
  * completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion).
  */
+import { compareVersions } from '@switchyard/wire';
 
 /**
  * `GET /version` (vLLM docs, OpenAI-Compatible Server:
@@ -13,17 +14,6 @@ export interface VersionResponse {
   version: string;
   /** `"switchyard"` when a Switchyard gateway answered: its version says nothing about the upstream's. */
   server?: string;
-}
-
-/** Compares dotted versions numerically (`0.10.2` < `0.12.0`); pre-release suffixes are ignored. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.+-]/).map((p) => Number.parseInt(p, 10));
-  const pb = b.split(/[.+-]/).map((p) => Number.parseInt(p, 10));
-  for (let i = 0; i < 3; i++) {
-    const diff = (Number.isNaN(pa[i]) ? 0 : (pa[i] ?? 0)) - (Number.isNaN(pb[i]) ? 0 : (pb[i] ?? 0));
-    if (diff !== 0) return diff;
-  }
-  return 0;
 }
 
 /**

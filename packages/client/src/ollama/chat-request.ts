@@ -3,10 +3,11 @@
  * https://github.com/ollama/ollama/blob/main/openai/openai.go): messages flattened to plain-string content with
  * `images`, tool-call arguments parsed to objects, tool results given `tool_name`.
  */
+
+import type { OllamaMessage, OllamaToolCall } from '@switchyard/wire';
 import { OpenAIError } from 'openai';
 import type { JsonBody } from '../platforms/platform.js';
 import { cannotSend, mapGenerationFields, mapLogprobs, type OllamaRequestContext } from './common.js';
-import type { OllamaMessage, OllamaToolCall } from './types.js';
 
 interface OpenAIToolCall {
   id?: string;

@@ -3,6 +3,8 @@
  * https://github.com/ollama/ollama/blob/main/openai/openai.go): string tool-call arguments with stable ids,
  * `thinking` as `reasoning`, usage from the final line's metrics.
  */
+
+import type { OllamaChatResponse, OllamaLogprob, OllamaToolCall } from '@switchyard/wire';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -10,7 +12,6 @@ import type {
   ChatCompletionTokenLogprob,
 } from 'openai/resources/chat/completions';
 import { finishReasonOf, newId, newToolCallId, unixSeconds, usageOf } from './common.js';
-import type { OllamaChatResponse, OllamaLogprob, OllamaToolCall } from './types.js';
 
 /** A non-streamed `/api/chat` response as a `chat.completion`. */
 export function toChatCompletion(native: OllamaChatResponse): ChatCompletion {

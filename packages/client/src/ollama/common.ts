@@ -5,11 +5,11 @@
  * usage and finish reasons.
  */
 import { randomBytes } from 'node:crypto';
+import type { KeepAlive, OllamaMetrics } from '@switchyard/wire';
 import type { CompletionUsage } from 'openai/resources/completions';
 import { UnsupportedParamError } from '../errors.js';
 import type { JsonBody } from '../platforms/platform.js';
 import type { ParamPolicy } from '../unsupported-params.js';
-import type { KeepAlive, OllamaMetrics } from './types.js';
 
 /**
  * Ollama version that added `logprobs` / `top_logprobs` (Ollama API docs, Generate a completion:

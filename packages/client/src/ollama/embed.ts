@@ -3,10 +3,11 @@
  * Embeddings: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings, OpenAI API reference,
  * Create embeddings: https://platform.openai.com/docs/api-reference/embeddings/create).
  */
+
+import type { OllamaEmbedResponse } from '@switchyard/wire';
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
 import type { JsonBody } from '../platforms/platform.js';
 import { cannotSend, type OllamaRequestContext } from './common.js';
-import type { OllamaEmbedResponse } from './types.js';
 
 /**
  * Builds the native embed body; `dimensions` is passed on, `encoding_format` is applied client-side.

@@ -4,6 +4,8 @@
  * or NDJSON lines → `text_completion` objects (OpenAI API reference, The completion object:
  * https://platform.openai.com/docs/api-reference/completions/object).
  */
+
+import type { OllamaGenerateResponse, OllamaLogprob } from '@switchyard/wire';
 import type { Completion, CompletionChoice } from 'openai/resources/completions';
 import type { JsonBody } from '../platforms/platform.js';
 import {
@@ -16,7 +18,6 @@ import {
   unixSeconds,
   usageOf,
 } from './common.js';
-import type { OllamaGenerateResponse, OllamaLogprob } from './types.js';
 
 /**
  * Builds the native generate body. `prompt` must be one string (or a one-string array); `suffix` is sent as

@@ -4,6 +4,8 @@
  * https://github.com/ollama/ollama/blob/main/docs/api.md): progress streams for pull/push/create,
  * show/copy/delete/ps, blob HEAD/POST with the digest computed client-side.
  */
+
+import type { OllamaProgress, OllamaRunningModel, OllamaShowResponse } from '@switchyard/wire';
 import { NotFoundError } from 'openai';
 import { digestAndBody } from '../file-source.js';
 import { readNdjson } from '../ndjson.js';
@@ -11,7 +13,6 @@ import type { OllamaEndpoints } from '../platforms/platform.js';
 import { ProgressStream } from '../progress-stream.js';
 import type { SdkRequestOptions } from '../request-options.js';
 import type { Transport } from '../transport.js';
-import type { OllamaProgress, OllamaRunningModel, OllamaShowResponse } from './types.js';
 
 /** The Ollama endpoint group over a transport whose base URL is the Ollama root. */
 export function ollamaManagement(transport: Transport): OllamaEndpoints {

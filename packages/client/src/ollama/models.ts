@@ -3,11 +3,12 @@
  * docs, OpenAI compatibility: https://docs.ollama.com/api/openai-compatibility): `/api/tags` becomes a models page
  * that keeps the native `models` array next to OpenAI's `data`; `/api/show` answers `models.retrieve`.
  */
+
+import type { OllamaModel } from '@switchyard/wire';
 import type { OpenAI } from 'openai';
 import { Page } from 'openai/pagination';
 import type { Model } from 'openai/resources/models';
 import { unixSeconds } from './common.js';
-import type { OllamaModel } from './types.js';
 
 /**
  * The page `models.list()` resolves to on Ollama: `data` holds OpenAI `Model`s (`id` = name, `created` =

@@ -4,6 +4,8 @@
  * embeddings go to `/api/chat`, `/api/generate` and `/api/embed`, streams are NDJSON parsed line by line into OpenAI
  * chunks; models come from `/api/tags` and `/api/show`; the management routes are the `ollama` endpoint group.
  */
+
+import type { OllamaShowResponse } from '@switchyard/wire';
 import type { APIPromise, PagePromise } from 'openai';
 import type { Model, ModelsPage } from 'openai/resources/models';
 import { Stream } from 'openai/streaming';
@@ -15,7 +17,6 @@ import { toEmbeddingResponse, toOllamaEmbedRequest } from '../ollama/embed.js';
 import { toCompletion, toCompletionChunks, toOllamaGenerateRequest } from '../ollama/generate.js';
 import { ollamaManagement } from '../ollama/management.js';
 import { OllamaModelsPage, toModel } from '../ollama/models.js';
-import type { OllamaShowResponse } from '../ollama/types.js';
 import type { SdkRequestOptions } from '../request-options.js';
 import { Transport } from '../transport.js';
 import { rootURL } from '../urls.js';

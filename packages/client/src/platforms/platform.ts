@@ -3,14 +3,7 @@
  * factory `(context) => PlatformHandler`, registered in `registry.ts`. The common endpoints are required; an
  * optional group left out makes the client throw `UnsupportedPlatformError` for its methods.
  */
-import type { APIPromise, PagePromise } from 'openai';
-import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { Completion } from 'openai/resources/completions';
-import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
-import type { Model, ModelsPage } from 'openai/resources/models';
-import type { Stream } from 'openai/streaming';
-import type { ClientConfig } from '../config.js';
-import type { FileSource } from '../file-source.js';
+
 import type {
   OllamaCopyParams,
   OllamaCreateParams,
@@ -21,7 +14,15 @@ import type {
   OllamaRunningModel,
   OllamaShowParams,
   OllamaShowResponse,
-} from '../ollama/types.js';
+} from '@switchyard/wire';
+import type { APIPromise, PagePromise } from 'openai';
+import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { Completion } from 'openai/resources/completions';
+import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
+import type { Model, ModelsPage } from 'openai/resources/models';
+import type { Stream } from 'openai/streaming';
+import type { ClientConfig } from '../config.js';
+import type { FileSource } from '../file-source.js';
 import type { ProgressStream } from '../progress-stream.js';
 import type { SdkRequestOptions } from '../request-options.js';
 import type { Transport } from '../transport.js';

@@ -5,9 +5,10 @@
  * https://github.com/vllm-project/vllm/releases). The client rewrites whichever form the caller used into the one the
  * server understands.
  */
+import { compareVersions } from '@switchyard/wire';
 import type { JsonBody } from '../platforms/platform.js';
 import type { ParamPolicy } from '../unsupported-params.js';
-import { compareVersions, type VersionProbe } from '../version-probe.js';
+import type { VersionProbe } from '../version-probe.js';
 
 const GUIDED_TO_STRUCTURED: Record<string, string> = {
   guided_json: 'json',

@@ -1,6 +1,7 @@
 /**
- * Ollama's native `/api/*` shapes (Ollama API docs: https://github.com/ollama/ollama/blob/main/docs/api.md).
- * Durations are nanoseconds.
+ * Ollama's native `/api/*` wire shapes (Ollama API docs: https://github.com/ollama/ollama/blob/main/docs/api.md, and
+ * the Go types behind them: https://github.com/ollama/ollama/blob/main/api/types.go). Durations are nanoseconds, sizes
+ * bytes. Count and duration fields are `omitempty` on the server, so a missing one means 0.
  */
 
 /**
@@ -42,40 +43,6 @@ export interface OllamaOptions {
   use_mmap?: boolean;
   num_thread?: number;
   [key: string]: unknown;
-}
-
-/** Ollama fields accepted by chat and completions on the `ollama` platform. */
-export interface OllamaGenerationParams {
-  /** Merged over the client's `ollama.options` and over the values mapped from OpenAI fields. */
-  options?: OllamaOptions;
-  /** `"json"` or a JSON Schema; overrides `response_format`. */
-  format?: 'json' | Record<string, unknown>;
-  keep_alive?: KeepAlive;
-  /** Overrides `reasoning_effort`. */
-  think?: Think;
-  truncate?: boolean;
-  shift?: boolean;
-}
-
-/**
- * Extra fields of `completions.create` on Ollama (`/api/generate`, Ollama API docs, Generate a completion:
- * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion).
- */
-export interface OllamaCompletionParams extends OllamaGenerationParams {
-  system?: string;
-  template?: string;
-  raw?: boolean;
-  images?: string[];
-}
-
-/**
- * Extra fields of `embeddings.create` on Ollama (`/api/embed`, Ollama API docs, Generate Embeddings:
- * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings).
- */
-export interface OllamaEmbeddingParams {
-  truncate?: boolean;
-  options?: OllamaOptions;
-  keep_alive?: KeepAlive;
 }
 
 /**
@@ -290,4 +257,9 @@ export interface OllamaProgress {
   digest?: string;
   total?: number;
   completed?: number;
+}
+
+/** `GET /api/version` (Ollama API docs, Version: https://github.com/ollama/ollama/blob/main/docs/api.md#version). */
+export interface OllamaVersionResponse {
+  version: string;
 }

@@ -1,0 +1,15 @@
+/**
+ * `@switchyard/wire`: the wire types and pure codecs the Switchyard gateway and client share. No runtime dependency
+ * and no Node-only API: it runs wherever `fetch`, web streams and `TextDecoder` exist.
+ */
+export { type ErrorObject, errorTypeForStatus, readErrorBody } from './error-body.js';
+export {
+  type ByteStream,
+  NdjsonError,
+  type NdjsonErrorKind,
+  type NdjsonOptions,
+  ndjsonValues,
+} from './ndjson.js';
+export type * from './ollama.js';
+export { type CatalogedEndpoint, isNeutralValue, OPENAI_REQUEST_FIELDS } from './openai-fields.js';
+export { compareVersions, parseVersion } from './versions.js';
