@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
  */
 export default function setup(): () => void {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync('npx', ['tsc', '-b', 'packages/wire', 'packages/gateway', 'packages/client'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npx', ['tsc', '-b', 'packages/gateway', 'packages/client'], { cwd: root, stdio: 'inherit' });
   const runDir = mkdtempSync(join(tmpdir(), 'switchyard-test-run-'));
   process.env.TMPDIR = runDir;
   return () => rmSync(runDir, { recursive: true, force: true });

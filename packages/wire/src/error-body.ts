@@ -22,13 +22,24 @@ export interface ErrorObject {
   code: string | number | null;
 }
 
+/** The error `type` values {@link errorTypeForStatus} gives. */
+export type StatusErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'timeout_error'
+  | 'server_error'
+  | 'api_error';
+
 /**
  * The OpenAI error `type` for an HTTP status when the body names none: 401 `authentication_error`, 403
  * `permission_error`, 404 `not_found_error`, 429 `rate_limit_error`, 504 `timeout_error`, other 5xx `server_error`,
  * anything else `invalid_request_error`; `api_error` when there is no status (an error inside a stream that began
  * with 200).
  */
-export function errorTypeForStatus(status: number | undefined): string {
+export function errorTypeForStatus(status: number | undefined): StatusErrorType {
   if (status === undefined) return 'api_error';
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';

@@ -76,6 +76,19 @@ export const OPENAI_REQUEST_FIELDS: Readonly<Record<CatalogedEndpoint, readonly 
 };
 
 /**
+ * Request fields that ask nothing of the model (OpenAI API reference, Create chat completion:
+ * https://platform.openai.com/docs/api-reference/chat/create): identifiers for abuse monitoring (`user`,
+ * `safety_identifier`), bookkeeping (`metadata`, `store`), a prompt-cache routing hint (`prompt_cache_key`) and the
+ * processing tier (`service_tier`). None of them changes the tokens generated, so a translating provider accepts
+ * them: mapped where it has an equivalent, otherwise accepted and not sent.
+ */
+export const INERT_REQUEST_FIELDS: Readonly<Record<CatalogedEndpoint, readonly string[]>> = {
+  'chat.completions': ['user', 'safety_identifier', 'metadata', 'store', 'prompt_cache_key', 'service_tier'],
+  completions: ['user'],
+  embeddings: ['user'],
+};
+
+/**
  * Values that ask for nothing beyond OpenAI's default behaviour (OpenAI API reference, Create chat completion:
  * https://platform.openai.com/docs/api-reference/chat/create; OpenAI API reference, Create completion:
  * https://platform.openai.com/docs/api-reference/completions/create). A client sending one of them (many SDKs send

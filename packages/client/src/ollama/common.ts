@@ -5,7 +5,7 @@
  * usage and finish reasons.
  */
 import { randomBytes } from 'node:crypto';
-import type { KeepAlive, OllamaMetrics } from '@switchyard/wire';
+import { type KeepAlive, type OllamaMetrics, THINK_FROM_REASONING_EFFORT } from '@switchyard/wire';
 import type { CompletionUsage } from 'openai/resources/completions';
 import { UnsupportedParamError } from '../errors.js';
 import type { JsonBody } from '../platforms/platform.js';
@@ -32,16 +32,6 @@ export interface OllamaRequestContext {
 const IGNORED = ['user', 'metadata', 'store', 'service_tier', 'prompt_cache_key', 'safety_identifier'];
 
 const SAME_NAME_OPTIONS = ['temperature', 'top_p', 'seed', 'frequency_penalty', 'presence_penalty'];
-
-const THINK_FROM_EFFORT: Record<string, boolean | string> = {
-  none: false,
-  minimal: 'low',
-  low: 'low',
-  medium: 'medium',
-  high: 'high',
-  max: 'max',
-  xhigh: 'max',
-};
 
 /**
  * Moves the fields chat and generate share from the OpenAI body `rest` (consumed keys are deleted) into the
@@ -75,8 +65,8 @@ export function mapGenerationFields(rest: JsonBody, native: JsonBody, ctx: Ollam
   const format = formatOf(rest.response_format);
   if (format !== undefined) native.format = format;
   delete rest.response_format;
-  if (typeof rest.reasoning_effort === 'string' && rest.reasoning_effort in THINK_FROM_EFFORT) {
-    native.think = THINK_FROM_EFFORT[rest.reasoning_effort];
+  if (typeof rest.reasoning_effort === 'string' && rest.reasoning_effort in THINK_FROM_REASONING_EFFORT) {
+    native.think = THINK_FROM_REASONING_EFFORT[rest.reasoning_effort];
   }
   delete rest.reasoning_effort;
 

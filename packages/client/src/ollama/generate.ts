@@ -5,7 +5,7 @@
  * https://platform.openai.com/docs/api-reference/completions/object).
  */
 
-import type { OllamaGenerateResponse, OllamaLogprob } from '@switchyard/wire';
+import { completionLogprobs, type OllamaGenerateResponse } from '@switchyard/wire';
 import type { Completion, CompletionChoice } from 'openai/resources/completions';
 import type { JsonBody } from '../platforms/platform.js';
 import {
@@ -58,7 +58,7 @@ export function toCompletion(native: OllamaGenerateResponse): Completion {
         index: 0,
         text: native.response,
         finish_reason: finishReasonOf(native.done_reason),
-        logprobs: native.logprobs ? toCompletionLogprobs(native.logprobs, 0) : null,
+        logprobs: native.logprobs ? completionLogprobs(native.logprobs, 0) : null,
       },
     ],
     usage: usageOf(native),
@@ -86,7 +86,7 @@ export async function* toCompletionChunks(
         index: 0,
         text: line.response,
         finish_reason: line.done ? finishReasonOf(line.done_reason) : (null as unknown as 'stop'),
-        logprobs: line.logprobs?.length ? toCompletionLogprobs(line.logprobs, offset) : null,
+        logprobs: line.logprobs?.length ? completionLogprobs(line.logprobs, offset) : null,
       };
       offset += line.response.length;
       yield { ...base, choices: [choice] };
@@ -96,22 +96,4 @@ export async function* toCompletionChunks(
       return;
     }
   }
-}
-
-/** Token logprobs as the completions API's parallel arrays; `text_offset` counts from `start` (characters). */
-function toCompletionLogprobs(items: OllamaLogprob[], start: number): CompletionChoice.Logprobs {
-  const textOffset: number[] = [];
-  let offset = start;
-  for (const item of items) {
-    textOffset.push(offset);
-    offset += item.token.length;
-  }
-  return {
-    tokens: items.map((i) => i.token),
-    token_logprobs: items.map((i) => i.logprob),
-    top_logprobs: items.map((i) =>
-      Object.fromEntries((i.top_logprobs ?? []).map((t) => [t.token, t.logprob])),
-    ),
-    text_offset: textOffset,
-  };
 }

@@ -8,7 +8,7 @@ import {
   type CatalogedEndpoint,
   INERT_REQUEST_FIELDS,
   OPENAI_REQUEST_FIELDS,
-} from '../protocol/openai-fields.js';
+} from '@switchyard/wire';
 
 /**
  * One provider type's handling of OpenAI request fields. Each entry is `<endpoint>:<field>`, e.g.
@@ -40,12 +40,12 @@ export interface CapabilitySpec {
   unsupportedValues: readonly string[];
 }
 
-/** How an inert field (protocol/openai-fields.ts `INERT_REQUEST_FIELDS`) the type does not map is listed. */
+/** How an inert field (`INERT_REQUEST_FIELDS` of `@switchyard/wire`) the type does not map is listed. */
 export const ACCEPTED_DETAIL = 'accepted: asks nothing of the model, not sent';
 
 /**
  * The entries for the fields that ask nothing of the model (`user`, `metadata`, ...,
- * protocol/openai-fields.ts `INERT_REQUEST_FIELDS`) on `endpoints` that `handled` does not already map,
+ * `INERT_REQUEST_FIELDS` of `@switchyard/wire`) on `endpoints` that `handled` does not already map,
  * each qualified with {@link ACCEPTED_DETAIL}.
  * @param handled entry keys (`<endpoint>:<field>`) the type already passes through, translates or emulates
  */
@@ -62,7 +62,7 @@ export function acceptedInertEntries(
 
 /**
  * Builds a type's capabilities: every documented OpenAI field of a served endpoint
- * (protocol/openai-fields.ts) that is not passed through, translated or emulated is unsupported, except the
+ * (`OPENAI_REQUEST_FIELDS` of `@switchyard/wire`) that is not passed through, translated or emulated is unsupported, except the
  * fields that ask nothing of the model, which are accepted (listed as emulated, see
  * {@link acceptedInertEntries}).
  * @param type config `type`

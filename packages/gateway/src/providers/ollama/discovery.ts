@@ -1,8 +1,8 @@
+import type { OllamaModel, OllamaShowResponse } from '@switchyard/wire';
 import { GatewayError } from '../../http/errors.js';
 import type { Capability, DiscoveredModel } from '../provider.js';
 import { ollamaProtocolError } from './errors.js';
 import type { OllamaTransport } from './transport.js';
-import type { OllamaShowResponse, OllamaTagsModel } from './wire.js';
 
 /** Time allowed for one discovery pass (tags plus the show calls), in ms. */
 const DISCOVERY_TIMEOUT_MS = 15_000;
@@ -37,7 +37,7 @@ export class OllamaDiscovery {
    */
   async list(signal: AbortSignal): Promise<DiscoveredModel[]> {
     const probe = AbortSignal.any([signal, AbortSignal.timeout(DISCOVERY_TIMEOUT_MS)]);
-    const tags = await this.transport.json<{ models?: OllamaTagsModel[] }>({
+    const tags = await this.transport.json<{ models?: OllamaModel[] }>({
       method: 'GET',
       path: '/api/tags',
       signal: probe,
@@ -65,7 +65,7 @@ export class OllamaDiscovery {
 
   /** One model from its tags entry and `/api/show`; `shown` is false when the show call failed. */
   private async describe(
-    entry: OllamaTagsModel,
+    entry: OllamaModel,
     signal: AbortSignal,
   ): Promise<{ model: DiscoveredModel; shown: boolean }> {
     const model: DiscoveredModel = { id: entry.name };

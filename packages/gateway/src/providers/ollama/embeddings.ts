@@ -1,6 +1,6 @@
+import type { OllamaEmbedResponse } from '@switchyard/wire';
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
 import { ollamaProtocolError } from './errors.js';
-import type { OllamaEmbedResponse } from './wire.js';
 
 /** An embeddings response whose vectors may be base64 strings (`encoding_format: "base64"`). */
 export type EmbeddingList = Omit<CreateEmbeddingResponse, 'data'> & {

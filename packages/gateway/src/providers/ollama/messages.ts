@@ -1,5 +1,5 @@
+import type { OllamaMessage, OllamaToolCall } from '@switchyard/wire';
 import { invalidParam } from '../../http/errors.js';
-import type { OllamaMessage, OllamaToolCall } from './wire.js';
 
 /**
  * Converts OpenAI chat messages (OpenAI API reference, Create chat completion:

@@ -1,3 +1,4 @@
+import { THINK_FROM_REASONING_EFFORT } from '@switchyard/wire';
 import { invalidParam } from '../../http/errors.js';
 import { OLLAMA_FIELDS, type OllamaEndpoint, OPTION_FIELDS } from './capabilities.js';
 
@@ -12,20 +13,6 @@ export interface OllamaKnobs {
   /** Top-level fields such as `keep_alive`, `think`, `truncate`, `raw`. */
   fields: Record<string, unknown>;
 }
-
-/**
- * OpenAI `reasoning_effort` → Ollama `think`, the rules Ollama's own /v1 layer uses (Ollama's own OpenAI translation,
- * openai/openai.go: https://github.com/ollama/ollama/blob/main/openai/openai.go).
- */
-const THINK_FROM_EFFORT: Readonly<Record<string, boolean | string>> = {
-  none: false,
-  minimal: 'low',
-  low: 'low',
-  medium: 'medium',
-  high: 'high',
-  max: 'max',
-  xhigh: 'max',
-};
 
 /**
  * Builds `options` and the top-level Ollama fields for one request. `defaults` (the model's `params` from
@@ -92,9 +79,12 @@ function reasoningEffort(src: Record<string, unknown>): boolean | string | undef
     effort = (src.reasoning as Record<string, unknown>).effort;
   }
   if (!isSet(effort)) return undefined;
-  const think = typeof effort === 'string' ? THINK_FROM_EFFORT[effort] : undefined;
+  const think = typeof effort === 'string' ? THINK_FROM_REASONING_EFFORT[effort] : undefined;
   if (think === undefined) {
-    throw invalidParam(param, `'${param}' must be one of ${Object.keys(THINK_FROM_EFFORT).join(', ')}`);
+    throw invalidParam(
+      param,
+      `'${param}' must be one of ${Object.keys(THINK_FROM_REASONING_EFFORT).join(', ')}`,
+    );
   }
   return think;
 }

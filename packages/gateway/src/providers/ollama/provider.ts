@@ -1,3 +1,4 @@
+import type { OllamaChatResponse, OllamaEmbedResponse, OllamaGenerateResponse } from '@switchyard/wire';
 import type { Agent } from 'undici';
 import { includeUsage } from '../../protocol/chat-request.js';
 import { applyUnsupportedParams, droppedParamsHeader } from '../../protocol/unsupported-params.js';
@@ -19,7 +20,6 @@ import { chatCompletion, textCompletion } from './response.js';
 import { chatChunks, completionChunks } from './stream.js';
 import { OllamaTransport } from './transport.js';
 import { OllamaVersionGate } from './version.js';
-import type { OllamaChatLine, OllamaEmbedResponse, OllamaGenerateLine } from './wire.js';
 
 /**
  * `type: ollama`: OpenAI requests translated to Ollama's native API (Ollama API docs:
@@ -102,7 +102,7 @@ export class OllamaProvider implements Provider {
         return { kind: 'chunks', chunks: completionChunks(lines, streamOptions), ...withHeaders(headers) };
       }
       return json(
-        textCompletion(await this.transport.json<OllamaGenerateLine>(upstream), req.model),
+        textCompletion(await this.transport.json<OllamaGenerateResponse>(upstream), req.model),
         headers,
       );
     }
@@ -111,7 +111,7 @@ export class OllamaProvider implements Provider {
       const lines = await this.transport.ndjson(upstream);
       return { kind: 'chunks', chunks: chatChunks(lines, streamOptions), ...withHeaders(headers) };
     }
-    return json(chatCompletion(await this.transport.json<OllamaChatLine>(upstream), req.model), headers);
+    return json(chatCompletion(await this.transport.json<OllamaChatResponse>(upstream), req.model), headers);
   }
 
   async close(): Promise<void> {

@@ -6,21 +6,24 @@
  * https://platform.openai.com/docs/api-reference/embeddings/create). Shared by the non-streaming mappers here and the
  * stream translator (stream.ts).
  */
+
+import {
+  completionLogprobs,
+  type OllamaChatResponse,
+  type OllamaGenerateResponse,
+  type OllamaLogprob,
+  type OllamaMessage,
+  type OllamaMetrics,
+  type OllamaToolCall,
+} from '@switchyard/wire';
 import type {
   ChatCompletion,
   ChatCompletionMessage,
   ChatCompletionMessageFunctionToolCall,
   ChatCompletionTokenLogprob,
 } from 'openai/resources/chat/completions';
-import type { Completion, CompletionChoice, CompletionUsage } from 'openai/resources/completions';
+import type { Completion, CompletionUsage } from 'openai/resources/completions';
 import { newId, unixSeconds } from '../../protocol/ids.js';
-import type {
-  OllamaChatLine,
-  OllamaGenerateLine,
-  OllamaLogprob,
-  OllamaMetrics,
-  OllamaToolCall,
-} from './wire.js';
 
 /** An OpenAI finish reason Ollama can produce. */
 export type OllamaFinishReason = 'stop' | 'length' | 'tool_calls';
@@ -92,38 +95,12 @@ export function chatLogprobs(list: OllamaLogprob[]): ChatCompletionTokenLogprob[
 }
 
 /**
- * Ollama's `logprobs` list → the legacy completions object of parallel arrays (OpenAI API reference, The completion
- * object: https://platform.openai.com/docs/api-reference/completions/object); each `top_logprobs` map includes the
- * sampled token.
- * @param offset character offset of the first token in the choice's text (non-zero for later stream chunks)
- */
-export function completionLogprobs(list: OllamaLogprob[], offset: number): CompletionChoice.Logprobs {
-  const textOffset: number[] = [];
-  let at = offset;
-  for (const item of list) {
-    textOffset.push(at);
-    at += item.token.length;
-  }
-  return {
-    tokens: list.map((item) => item.token),
-    token_logprobs: list.map((item) => item.logprob),
-    top_logprobs: list.map((item) => {
-      const top: Record<string, number> = {};
-      for (const alt of item.top_logprobs ?? []) top[alt.token] = alt.logprob;
-      if (!(item.token in top)) top[item.token] = item.logprob;
-      return top;
-    }),
-    text_offset: textOffset,
-  };
-}
-
-/**
  * A whole `/api/chat` response (`stream: false`) → `chat.completion`. `content` is null when the turn only
  * called tools; `thinking` → `reasoning_content`.
  * @param model fallback for the response's `model` when Ollama sent none
  */
-export function chatCompletion(res: OllamaChatLine, model: string): ChatCompletion {
-  const msg = res.message ?? {};
+export function chatCompletion(res: OllamaChatResponse, model: string): ChatCompletion {
+  const msg: Partial<OllamaMessage> = res.message ?? {};
   const toolCalls = (msg.tool_calls ?? []).map(openAIToolCall);
   const content = msg.content ?? '';
   const message: ReasoningMessage = {
@@ -155,7 +132,7 @@ export function chatCompletion(res: OllamaChatLine, model: string): ChatCompleti
  * object: https://platform.openai.com/docs/api-reference/completions/object).
  * @param model fallback for the response's `model`
  */
-export function textCompletion(res: OllamaGenerateLine, model: string): Completion {
+export function textCompletion(res: OllamaGenerateResponse, model: string): Completion {
   return {
     id: newId('cmpl-'),
     object: 'text_completion',

@@ -6,13 +6,20 @@
  * as SSE and appends `data: [DONE]`; an error thrown here after the first chunk becomes the stream's final
  * `data: {"error": ...}` event.
  */
+
+import {
+  completionLogprobs,
+  type OllamaChatResponse,
+  type OllamaGenerateResponse,
+  type OllamaMessage,
+  type OllamaMetrics,
+} from '@switchyard/wire';
 import type { ChatCompletionChunk, ChatCompletionTokenLogprob } from 'openai/resources/chat/completions';
 import type { Completion, CompletionChoice } from 'openai/resources/completions';
 import { newId } from '../../protocol/ids.js';
 import { ollamaLineError, ollamaProtocolError } from './errors.js';
 import {
   chatLogprobs,
-  completionLogprobs,
   createdSeconds,
   finishReason,
   type OllamaFinishReason,
@@ -20,7 +27,6 @@ import {
   textFinishReason,
   usageOf,
 } from './response.js';
-import type { OllamaChatLine, OllamaGenerateLine, OllamaMetrics } from './wire.js';
 
 /** How a stream is translated. */
 export interface StreamOptions {
@@ -85,12 +91,12 @@ export async function* chatChunks(
 
   for await (const value of lines) {
     if (finished) continue;
-    const line = checkLine(value) as OllamaChatLine;
+    const line = checkLine(value) as OllamaChatResponse;
     if (first) {
       created = createdSeconds(line.created_at);
       model = line.model ?? model;
     }
-    const msg = line.message ?? {};
+    const msg: Partial<OllamaMessage> = line.message ?? {};
     if (msg.thinking) yield chunk(opening({ reasoning_content: msg.thinking }), null);
     if (msg.content) {
       yield chunk(
@@ -152,7 +158,7 @@ export async function* completionChunks(
 
   for await (const value of lines) {
     if (finished) continue;
-    const line = checkLine(value) as OllamaGenerateLine;
+    const line = checkLine(value) as OllamaGenerateResponse;
     if (first) {
       created = createdSeconds(line.created_at);
       model = line.model ?? model;

@@ -1,3 +1,4 @@
+import { compareVersions } from '@switchyard/wire';
 import { type OllamaEndpoint, VERSION_GATED_FIELDS } from './capabilities.js';
 import type { OllamaTransport } from './transport.js';
 
@@ -55,22 +56,4 @@ export class OllamaVersionGate {
       return undefined;
     }
   }
-}
-
-/**
- * Compares `major.minor.patch` versions, ignoring pre-release suffixes (`0.33.0-rc2` counts as `0.33.0`).
- * @returns negative when a < b, 0 when equal, positive when a > b; 0 when either is unparseable (`0.0.0` dev
- *   builds included), so unknown versions are treated as current
- */
-export function compareVersions(a: string, b: string): number {
-  const pa = parse(a);
-  const pb = parse(b);
-  if (!pa || !pb || pa.every((n) => n === 0)) return 0;
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i]! - pb[i]!;
-  return 0;
-}
-
-function parse(version: string): number[] | undefined {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }
