@@ -3,6 +3,8 @@
  * types from the `openai` SDK, plus each platform's own request fields, with `model` optional when the client
  * has a default model.
  */
+
+import type { VllmChatParams, VllmCompletionParams, VllmEmbeddingParams } from '@switchyard/wire';
 import type { APIPromise, PagePromise } from 'openai';
 import type {
   ChatCompletion,
@@ -28,7 +30,6 @@ import type {
 } from './ollama/params.js';
 import type { Platform } from './platforms/names.js';
 import type { ClientRequestOptions } from './request-options.js';
-import type { VllmChatParams, VllmCompletionParams, VllmEmbeddingParams } from './vllm/params.js';
 
 /** No extra fields. */
 type NoExtras = Record<never, never>;

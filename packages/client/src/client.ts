@@ -5,6 +5,10 @@
  */
 
 import type {
+  ClassificationParams,
+  ClassificationResponse,
+  DetokenizeParams,
+  DetokenizeResponse,
   OllamaCopyParams,
   OllamaCreateParams,
   OllamaLegacyEmbeddingParams,
@@ -14,6 +18,12 @@ import type {
   OllamaRunningModel,
   OllamaShowParams,
   OllamaShowResponse,
+  PoolingResponse,
+  RerankParams,
+  RerankResponse,
+  ScoreParams,
+  ScoreResponse,
+  TokenizeResponse,
 } from '@switchyard/wire';
 import type { APIPromise } from 'openai';
 import { type OpenAI, OpenAIError } from 'openai';
@@ -29,20 +39,7 @@ import type { ProgressStream } from './progress-stream.js';
 import { type ClientRequestOptions, splitOptions } from './request-options.js';
 import { ParamPolicy, type WarningLogger } from './unsupported-params.js';
 import type { VersionResponse } from './version-probe.js';
-import type {
-  ClassificationParams,
-  ClassificationResponse,
-  DetokenizeParams,
-  DetokenizeResponse,
-  PoolingParams,
-  PoolingResponse,
-  RerankParams,
-  RerankResponse,
-  ScoreParams,
-  ScoreResponse,
-  TokenizeParams,
-  TokenizeResponse,
-} from './vllm/types.js';
+import type { PoolingParams, TokenizeParams } from './vllm/chat-input.js';
 
 /** Options that are not configuration data. */
 export interface ClientExtras {

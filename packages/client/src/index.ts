@@ -4,6 +4,10 @@
  */
 
 export type {
+  ClassificationParams,
+  ClassificationResponse,
+  DetokenizeParams,
+  DetokenizeResponse,
   KeepAlive,
   OllamaChatResponse,
   OllamaCopyParams,
@@ -25,7 +29,21 @@ export type {
   OllamaShowParams,
   OllamaShowResponse,
   OllamaToolCall,
+  PoolingResponse,
+  PoolingUsage,
+  RerankParams,
+  RerankResponse,
+  ScoreMultiModalParam,
+  ScoreParams,
+  ScoreResponse,
   Think,
+  TokenizeCompletionParams,
+  TokenizeResponse,
+  VllmChatParams,
+  VllmCompletionParams,
+  VllmEmbeddingParams,
+  VllmSamplingParams,
+  VllmStructuredOutputs,
 } from '@switchyard/wire';
 export {
   APIConnectionError,
@@ -66,5 +84,4 @@ export { ProgressStream } from './progress-stream.js';
 export type { ClientRequestOptions } from './request-options.js';
 export type { WarningLogger } from './unsupported-params.js';
 export type { VersionResponse } from './version-probe.js';
-export type * from './vllm/params.js';
-export type * from './vllm/types.js';
+export type * from './vllm/chat-input.js';

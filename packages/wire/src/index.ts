@@ -19,3 +19,5 @@ export {
   OPENAI_REQUEST_FIELDS,
 } from './openai-fields.js';
 export { compareVersions, parseVersion } from './versions.js';
+export type * from './vllm-params.js';
+export type * from './vllm-routes.js';

@@ -5,6 +5,10 @@
  */
 
 import type {
+  ClassificationParams,
+  ClassificationResponse,
+  DetokenizeParams,
+  DetokenizeResponse,
   OllamaCopyParams,
   OllamaCreateParams,
   OllamaLegacyEmbeddingParams,
@@ -14,6 +18,12 @@ import type {
   OllamaRunningModel,
   OllamaShowParams,
   OllamaShowResponse,
+  PoolingResponse,
+  RerankParams,
+  RerankResponse,
+  ScoreParams,
+  ScoreResponse,
+  TokenizeResponse,
 } from '@switchyard/wire';
 import type { APIPromise, PagePromise } from 'openai';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
@@ -28,20 +38,7 @@ import type { SdkRequestOptions } from '../request-options.js';
 import type { Transport } from '../transport.js';
 import type { ParamPolicy, WarningLogger } from '../unsupported-params.js';
 import type { VersionResponse } from '../version-probe.js';
-import type {
-  ClassificationParams,
-  ClassificationResponse,
-  DetokenizeParams,
-  DetokenizeResponse,
-  PoolingParams,
-  PoolingResponse,
-  RerankParams,
-  RerankResponse,
-  ScoreParams,
-  ScoreResponse,
-  TokenizeParams,
-  TokenizeResponse,
-} from '../vllm/types.js';
+import type { PoolingParams, TokenizeParams } from '../vllm/chat-input.js';
 import type { Platform } from './names.js';
 
 /** A JSON request body after the client merged `extraBody` and the default model. */

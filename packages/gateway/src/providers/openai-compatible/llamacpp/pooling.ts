@@ -1,26 +1,8 @@
+import type { PoolingResponse } from '@switchyard/wire';
 import { newId, unixSeconds } from '../../../protocol/ids.js';
 import { applyUnsupportedParams } from '../../../protocol/unsupported-params.js';
 import type { ProviderRequest } from '../../provider.js';
 import { expectField, isArray, type LlamaCppServer } from './server.js';
-
-/**
- * vLLM's `PoolingResponse` (vLLM docs, Pooling API:
- * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#pooling-api).
- */
-export interface PoolingResponse {
-  id: string;
-  object: 'list';
-  /** Unix seconds. */
-  created: number;
-  model: string;
-  data: { index: number; object: 'pooling'; data: number[] | number[][] | string }[];
-  usage: {
-    prompt_tokens: number;
-    total_tokens: number;
-    completion_tokens: 0;
-    prompt_tokens_details: null;
-  };
-}
 
 /**
  * vLLM `POST /pooling` on llama.cpp through its OpenAI `POST /v1/embeddings`: the pooled vector of each input

@@ -1,23 +1,9 @@
+import type { RerankResponse } from '@switchyard/wire';
 import { invalidParam } from '../../../http/errors.js';
 import { newId } from '../../../protocol/ids.js';
 import type { ProviderRequest } from '../../provider.js';
 import { rankOnLlamaCpp } from './rank.js';
 import type { LlamaCppServer } from './server.js';
-
-/**
- * vLLM's `RerankResponse` (vLLM docs, Re-rank API:
- * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#re-rank-api).
- */
-export interface RerankResponse {
-  id: string;
-  model: string;
-  usage: { total_tokens: number };
-  results: {
-    index: number;
-    document: { text: string; multi_modal: null };
-    relevance_score: number;
-  }[];
-}
 
 /**
  * vLLM `POST /rerank` (and `/v1/rerank`, `/v2/rerank`) on llama.cpp's `/rerank`. The answer is rebuilt in

@@ -1,27 +1,9 @@
+import type { ScoreResponse } from '@switchyard/wire';
 import { invalidParam, UpstreamError } from '../../../http/errors.js';
 import { newId, unixSeconds } from '../../../protocol/ids.js';
 import type { ProviderRequest } from '../../provider.js';
 import { type Ranked, rankOnLlamaCpp } from './rank.js';
 import type { LlamaCppServer } from './server.js';
-
-/**
- * vLLM's `ScoreResponse` (vLLM docs, Score API:
- * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#score-api).
- */
-export interface ScoreResponse {
-  id: string;
-  object: 'list';
-  /** Unix seconds. */
-  created: number;
-  model: string;
-  data: { index: number; object: 'score'; score: number }[];
-  usage: {
-    prompt_tokens: number;
-    total_tokens: number;
-    completion_tokens: 0;
-    prompt_tokens_details: null;
-  };
-}
 
 /**
  * vLLM `POST /score` on llama.cpp's reranker (`/rerank`), pairing as vLLM does (vLLM docs, Score API): one `text_1`

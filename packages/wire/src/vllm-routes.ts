@@ -1,8 +1,8 @@
 /**
- * Requests and responses of vLLM's own routes (vLLM docs, OpenAI-Compatible Server:
+ * Requests and responses of vLLM's own routes at the server root (vLLM docs, OpenAI-Compatible Server:
  * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html).
  */
-import type { VllmChatInput } from './params.js';
+import type { VllmChatInput } from './vllm-params.js';
 
 /**
  * `POST /tokenize`, completion style (vLLM docs, Tokenizer API:
@@ -17,14 +17,17 @@ export interface TokenizeCompletionParams {
 }
 
 /** `POST /tokenize`, chat style; `add_generation_prompt` defaults to true, `add_special_tokens` to false. */
-export interface TokenizeChatParams extends VllmChatInput {
+export interface TokenizeChatParams<Message = Record<string, unknown>, Tool = Record<string, unknown>>
+  extends VllmChatInput<Message, Tool> {
   model?: string;
   add_special_tokens?: boolean;
   return_token_strs?: boolean;
 }
 
 /** Either form of `/tokenize`; the server tells them apart by `messages`. */
-export type TokenizeParams = TokenizeCompletionParams | TokenizeChatParams;
+export type TokenizeParams<Message = Record<string, unknown>, Tool = Record<string, unknown>> =
+  | TokenizeCompletionParams
+  | TokenizeChatParams<Message, Tool>;
 
 /** `/tokenize` response: token ids, their count and the model's context length (tokens). */
 export interface TokenizeResponse {
@@ -75,9 +78,9 @@ interface PoolingCommon {
  * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#pooling-api): `input` (completion form) or
  * `messages` (chat form).
  */
-export type PoolingParams =
+export type PoolingParams<Message = Record<string, unknown>, Tool = Record<string, unknown>> =
   | (PoolingCommon & { input: string | string[] | number[] | number[][] })
-  | (PoolingCommon & VllmChatInput);
+  | (PoolingCommon & VllmChatInput<Message, Tool>);
 
 /** `/pooling` response; `data[i].data` is per-token vectors, a flat vector, or base64. */
 export interface PoolingResponse {

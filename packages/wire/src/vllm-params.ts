@@ -4,8 +4,6 @@
  * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters). Also accepted by
  * Switchyard, which forwards unknown fields to OpenAI-compatible deployments.
  */
-import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-
 /**
  * `structured_outputs` (vLLM ≥ 0.10.2): exactly one constraint (vLLM docs, Structured Outputs:
  * https://docs.vllm.ai/en/latest/features/structured_outputs.html).
@@ -103,13 +101,15 @@ export interface VllmEmbeddingParams {
 /**
  * Shared by the chat-style requests of `/tokenize` and `/pooling` (vLLM docs, Tokenizer API:
  * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#tokenizer-api).
+ * `Message` and `Tool` are the chat message and tool types (plain JSON objects here; the client narrows them to the
+ * `openai` SDK's `ChatCompletionMessageParam` and `ChatCompletionTool`).
  */
-export interface VllmChatInput {
-  messages: ChatCompletionMessageParam[];
+export interface VllmChatInput<Message = Record<string, unknown>, Tool = Record<string, unknown>> {
+  messages: Message[];
   add_generation_prompt?: boolean;
   continue_final_message?: boolean;
   chat_template?: string;
   chat_template_kwargs?: Record<string, unknown>;
   mm_processor_kwargs?: Record<string, unknown>;
-  tools?: ChatCompletionTool[];
+  tools?: Tool[];
 }
