@@ -4,11 +4,7 @@
  * so the documentation cannot drift from the code (issue #3 §5, OpenAI error codes guide:
  * https://platform.openai.com/docs/guides/error-codes).
  */
-import {
-  type CatalogedEndpoint,
-  INERT_REQUEST_FIELDS,
-  OPENAI_REQUEST_FIELDS,
-} from '@switchyard/wire';
+import { type CatalogedEndpoint, INERT_REQUEST_FIELDS, OPENAI_REQUEST_FIELDS } from '@switchyard/wire';
 
 /**
  * One provider type's handling of OpenAI request fields. Each entry is `<endpoint>:<field>`, e.g.
