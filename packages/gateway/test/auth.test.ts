@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from './support/fake-upstream.js';
 import { type GatewayProcess, startGatewayProcess } from './support/gateway-process.js';
+import { rawExchange } from './support/raw-http.js';
 
 const KEY = 'sk-gateway-key-7f3a';
 const PROVIDER_KEY = 'sk-provider-key-91bc';
@@ -64,5 +65,23 @@ describe('API keys', () => {
     expect(gateway.output()).not.toContain(KEY);
     expect(gateway.output()).not.toContain(PROVIDER_KEY);
     expect(gateway.output()).toContain('API keys required (2 configured');
+  });
+
+  it('answers an unauthenticated 5 MB body with a readable 401, not a reset', async () => {
+    const size = 5 * 1024 * 1024;
+    for (const connection of ['close', 'keep-alive']) {
+      const res = await rawExchange(
+        gateway.url,
+        [
+          `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: ${connection}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`,
+          Buffer.alloc(size, 0x61),
+        ],
+        { untilResponse: true, timeoutMs: 10_000 },
+      );
+      expect(res.error).toBeUndefined();
+      expect(res.status).toBe(401);
+      expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'invalid_api_key' } });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from './errors.js';
 
@@ -7,10 +8,13 @@ const PUBLIC_PATHS = new Set(['/health']);
 
 /**
  * Requires one of `keys` on every route but `/health`, as `Authorization: Bearer <key>` or `x-api-key`.
- * Keys are compared in constant time on their SHA-256 digests and never logged.
+ * Keys are compared in constant time on their SHA-256 digests and never logged. A refused request's body is
+ * read and discarded (up to `bodyLimit` bytes) before the 401 goes out: closing the connection with the body
+ * unread would reset it, and a client still sending would see EPIPE instead of the answer.
+ * @param bodyLimit bytes (`server.body_limit`)
  * @throws GatewayError 401 (OpenAI envelope, `invalid_api_key`) on a missing or wrong key
  */
-export function registerApiKeyAuth(app: FastifyInstance, keys: readonly string[]): void {
+export function registerApiKeyAuth(app: FastifyInstance, keys: readonly string[], bodyLimit: number): void {
   if (keys.length === 0) return;
   const digests = keys.map(digest);
   app.addHook('onRequest', async (request) => {
@@ -20,13 +24,48 @@ export function registerApiKeyAuth(app: FastifyInstance, keys: readonly string[]
       const d = digest(presented);
       if (digests.some((k) => timingSafeEqual(k, d))) return;
     }
+    const drained = await discardBody(request.raw, bodyLimit);
     throw new GatewayError(
       401,
       presented === undefined
         ? 'Missing API key: send Authorization: Bearer <key> or x-api-key'
         : 'Incorrect API key provided',
-      { code: 'invalid_api_key' },
+      { code: 'invalid_api_key', headers: drained ? {} : { connection: 'close' } },
     );
+  });
+}
+
+/**
+ * Reads and drops a request body, resolving at its end, when the connection closes, or once more than
+ * `limit` bytes arrived (a body that large is refused without being read further).
+ * @returns false when the body was not read to its end (the connection must close after the answer)
+ */
+function discardBody(req: IncomingMessage, limit: number): Promise<boolean> {
+  const declared = req.headers['content-length'];
+  if (req.complete || (req.headers['transfer-encoding'] === undefined && (!declared || declared === '0'))) {
+    return Promise.resolve(true);
+  }
+  if (Number(declared) > limit) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = (): void => {
+      req.off('data', onData);
+      req.off('end', finish);
+      req.off('close', finish);
+      req.off('error', finish);
+      resolve(req.complete);
+    };
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > limit) {
+        req.pause();
+        finish();
+      }
+    };
+    req.on('data', onData);
+    req.once('end', finish);
+    req.once('close', finish);
+    req.once('error', finish);
   });
 }
 

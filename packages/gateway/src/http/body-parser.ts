@@ -11,13 +11,19 @@ declare module 'fastify' {
 /**
  * Parses every JSON-ish body once, keeping the original bytes on `request.rawBody`. Any content type but
  * multipart is read as JSON (curl's `-d` sends `application/x-www-form-urlencoded`). Bodies over
- * `bodyLimit` are refused by fastify with 413 before they are buffered whole.
+ * `bodyLimit` are refused by fastify with 413 before they are buffered whole. Requests without a route
+ * (answered 404 or 405) are read but not parsed.
  * @throws GatewayError 400 for an empty body, malformed JSON, or a JSON value that is not an object
  */
 export function registerJsonBodyParser(app: FastifyInstance): void {
   app.decorateRequest('rawBody', null);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (request: FastifyRequest, body: Buffer, done) => {
+    if (request.is404) {
+      // No route: the 404/405 answer does not depend on the body, whatever it is.
+      done(null, undefined);
+      return;
+    }
     request.rawBody = body;
     if (body.length === 0) {
       done(

@@ -7,12 +7,13 @@ import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Router } from '../routing/router.js';
 import { registerApiKeyAuth } from './auth.js';
 import { registerJsonBodyParser } from './body-parser.js';
-import { registerErrorHandling } from './error-handler.js';
+import { errorHandlingOptions, registerErrorHandling } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { type InflightRequests, registerInflightTracking } from './inflight.js';
 import { registerMetricsRoute } from './metrics-routes.js';
 import { registerMultipartUploads } from './multipart-upload.js';
 import { registerOpenAIRoutes, registerRequestClock } from './openai-routes.js';
+import { registerShutdownGate } from './shutdown-gate.js';
 import { registerVllmRoutes } from './vllm-routes.js';
 
 /** What the HTTP server needs. */
@@ -24,7 +25,8 @@ export interface ServerDeps {
 }
 
 /**
- * Builds the fastify app (and its in-flight request counter) with every route, the JSON body parser, auth and OpenAI-envelope error handling.
+ * Builds the fastify app (and its in-flight request counter) with every route, the JSON body parser, auth and
+ * OpenAI-envelope error handling (for parser, router and shutdown errors too).
  * Request bodies are validated by compiled JSON Schemas without coercion, defaults or removal of fields.
  */
 export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight: InflightRequests } {
@@ -34,16 +36,18 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
     bodyLimit: deps.server.body_limit,
     requestIdHeader: 'x-request-id',
     genReqId: () => newId('req_', 8),
-    return503OnClosing: true,
+    return503OnClosing: false,
+    ...errorHandlingOptions(),
     ajv: {
       customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false },
     },
   });
+  registerShutdownGate(app);
   registerRequestClock(app);
   const inflight = registerInflightTracking(app);
   registerJsonBodyParser(app);
   registerMultipartUploads(app, deps.server.body_limit);
-  registerApiKeyAuth(app, deps.server.api_keys ?? []);
+  registerApiKeyAuth(app, deps.server.api_keys ?? [], deps.server.body_limit);
   const routes = new Map([
     ...registerHealthRoutes(app, deps.registry),
     ...registerMetricsRoute(app),

@@ -3,10 +3,12 @@
  * in-flight requests finish within `server.drain_timeout`, ends the rest with an error (a final SSE error
  * event for streams), and exits 0.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js';
 import { FaultScript, OK_STREAM } from '../support/fault-script.js';
 import { startGatewayProcess } from '../support/gateway-process.js';
+import { collect, portOf } from '../support/raw-http.js';
 import { until } from '../support/until.js';
 
 const script = new FaultScript();
@@ -79,5 +81,29 @@ describe('graceful shutdown', () => {
     expect(await answer.json()).toMatchObject({ error: { code: 'server_shutting_down' } });
     expect(await exit).toBe(0);
     await until(() => upstream.openResponses() === 0, 'upstream requests to be aborted');
+  });
+
+  it('answers a request that arrives on a busy connection during the drain with a 503 envelope', async () => {
+    script.set('drip', { ...OK_STREAM, lineDelayMs: 150 });
+    const gateway = await startGatewayProcess(config('10s'));
+    const body = JSON.stringify({ model: 'drip', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const socket = connect(portOf(gateway.url), '127.0.0.1');
+    const exchange = collect(socket, performance.now(), { timeoutMs: 15_000 }, () => {
+      socket.write(
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    });
+    await until(() => upstream.openResponses() === 1, 'the stream to start');
+    const exit = gateway.stop();
+    await until(() => gateway.output().includes('SIGTERM received'), 'the signal to be handled');
+    // The connection is busy with the stream, so it stays open; its next request arrives while closing.
+    socket.write('GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    const { raw } = await exchange;
+    const second = raw.slice(raw.indexOf('data: [DONE]'));
+    expect(second).toContain('HTTP/1.1 503');
+    const envelope = JSON.parse(second.slice(second.indexOf('{'))) as { error: { code: string } };
+    expect(envelope.error.code).toBe('server_shutting_down');
+    expect(await exit).toBe(0);
   });
 });
