@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/schema.js';
+import { configuredSecrets } from './config/secrets.js';
+import { secretRedactor } from './core/redactor.js';
 import { GatewayError } from './http/errors.js';
 import { buildServer } from './http/server.js';
 import { providerDefinitions } from './providers/catalog.js';
@@ -31,7 +33,8 @@ export interface RunningGateway {
 }
 
 /**
- * Creates every configured provider, checks them once (discovery), and starts the HTTP server.
+ * Creates every configured provider, checks them once (discovery), and starts the HTTP server. The config's
+ * secrets are added to the process's redactor first (core/redactor.ts).
  * Unreachable providers are reported (see `registry.providerStatuses()`) and retried periodically; the
  * gateway serves the rest.
  * @throws when the port cannot be bound
@@ -40,6 +43,7 @@ export async function startGateway(
   config: GatewayConfig,
   options: ListenOptions = {},
 ): Promise<RunningGateway> {
+  secretRedactor.add([...(config.secrets ?? []), ...configuredSecrets(config)]);
   const logger = options.logger ?? createLogger(config.server.log_level);
   const providers = createProviders(config, logger);
   const registry = new ModelRegistry(config, providers, logger);

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { providerDefinitions } from '../providers/catalog.js';
 import { InterpolationError, interpolate } from './interpolate.js';
 import { configSchema, type GatewayConfig } from './schema.js';
+import { configuredSecrets, isSecretVariable } from './secrets.js';
 
 /** A config that cannot be used. The message names the exact path of each bad field, one per line. */
 export class ConfigError extends Error {
@@ -44,8 +45,11 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
  */
 export function parseConfig(raw: unknown, dir: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   let tree: unknown;
+  const secrets: string[] = [];
   try {
-    tree = interpolate(raw, env);
+    tree = interpolate(raw, env, '', (name, value) => {
+      if (isSecretVariable(name)) secrets.push(value);
+    });
   } catch (err) {
     if (err instanceof InterpolationError) throw new ConfigError(err.message);
     throw err;
@@ -77,7 +81,8 @@ export function parseConfig(raw: unknown, dir: string, env: NodeJS.ProcessEnv = 
     });
   });
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
-  return { server: top.data.server, providers, models: top.data.models, dir };
+  secrets.push(...configuredSecrets({ server: top.data.server, providers }));
+  return { server: top.data.server, providers, models: top.data.models, dir, secrets };
 }
 
 function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]): string {

@@ -63,4 +63,9 @@ export interface GatewayConfig {
   models: ModelConfig[];
   /** Directory of the config file; relative paths in provider settings resolve against it. */
   dir: string;
+  /**
+   * Values to redact from upstream text (config/secrets.ts): API keys, provider credentials, and values of
+   * secret-named environment variables. Filled by `parseConfig`; `startGateway` adds the config's own.
+   */
+  secrets?: string[];
 }

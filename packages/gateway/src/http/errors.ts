@@ -1,3 +1,5 @@
+import { secretRedactor } from '../core/redactor.js';
+
 /**
  * Gateway errors in the OpenAI error envelope `{"error": {"message", "type", "param", "code"}}`
  * (OpenAI error codes guide: https://platform.openai.com/docs/guides/error-codes). Every failure a client sees is one
@@ -37,7 +39,8 @@ export interface GatewayErrorOptions {
 
 /**
  * An error with an HTTP status that the HTTP layer turns into the OpenAI envelope.
- * Providers throw it (or {@link UpstreamError}) for anything a client should see.
+ * Providers throw it (or {@link UpstreamError}) for anything a client should see. Its text fields pass
+ * through the process's {@link secretRedactor}, since they often quote an upstream.
  */
 export class GatewayError extends Error {
   readonly status: number;
@@ -47,12 +50,12 @@ export class GatewayError extends Error {
   readonly headers: Record<string, string>;
 
   constructor(status: number, message: string, options: GatewayErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(secretRedactor.redact(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatewayError';
     this.status = status;
-    this.type = options.type ?? errorTypeForStatus(status);
-    this.param = options.param ?? null;
-    this.code = options.code ?? null;
+    this.type = secretRedactor.redact(options.type ?? errorTypeForStatus(status));
+    this.param = secretRedactor.redactValue(options.param ?? null);
+    this.code = secretRedactor.redactValue(options.code ?? null);
     this.headers = options.headers ?? {};
   }
 

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { secretRedactor } from '../core/redactor.js';
 import { SSE_DONE, sseData } from '../protocol/sse.js';
 import { WholeBody } from '../routing/guarded-response.js';
 import type { RoutedResponse } from '../routing/router.js';
@@ -18,7 +19,7 @@ export interface RequestClock {
 
 /**
  * Writes a routed provider response to the client socket: JSON, OpenAI chunks as SSE (ending with
- * `data: [DONE]`), or upstream bytes unbuffered. An error thrown before the first chunk propagates (the
+ * `data: [DONE]`), or upstream bytes unbuffered (configured secrets removed, core/redactor.ts). An error thrown before the first chunk propagates (the
  * caller answers with the error's status); after the first byte it becomes a final SSE error event.
  * The {@link OVERHEAD_HEADER} carries the overhead up to the response headers.
  * @returns when the response is finished or the client went away: the gateway's overhead for the whole
@@ -68,9 +69,10 @@ export async function writeRouted(
   const isSse = response.contentType.startsWith('text/event-stream');
   const headers = responseHeaders(routed, clock, waitMs, response.contentType, isSse);
   if (response.body instanceof WholeBody) {
-    headers['content-length'] = response.body.bytes.byteLength;
+    const bytes = secretRedactor.redactBytes(response.body.bytes);
+    headers['content-length'] = bytes.byteLength;
     res.writeHead(response.status, headers);
-    res.end(response.body.bytes);
+    res.end(bytes);
     return overheadMs(clock, waitMs);
   }
   res.writeHead(response.status, headers);
@@ -81,7 +83,7 @@ export async function writeRouted(
       const step = await body.next();
       waitMs += performance.now() - asked;
       if (step.done) break;
-      if (!res.write(step.value)) await drained(res);
+      if (!res.write(secretRedactor.redactBytes(step.value))) await drained(res);
       if (res.destroyed) break;
     }
     if (!res.destroyed) res.end();

@@ -1,5 +1,6 @@
 import type { DestinationStream, Logger } from 'pino';
 import { pino } from 'pino';
+import { REDACTED, secretRedactor } from '../core/redactor.js';
 
 /** Header names whose values carry credentials (client keys, provider keys). */
 const SECRET_HEADERS = ['authorization', 'x-api-key', 'x-goog-api-key'];
@@ -22,7 +23,8 @@ export const REDACTED_PATHS = [
 
 /**
  * The gateway's JSON logger (pino, asynchronous writes to stdout so logging never blocks the hot path),
- * with {@link REDACTED_PATHS} replaced by `[redacted]`.
+ * with {@link REDACTED_PATHS} replaced by `[redacted]`, and every configured secret (core/redactor.ts)
+ * removed from each finished line, wherever it appears (an upstream error message, a URL, a cause).
  * @param level pino level name, e.g. `info`
  * @param destination where lines go (default stdout)
  */
@@ -30,7 +32,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   const options = {
     level,
     base: undefined,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    redact: { paths: REDACTED_PATHS, censor: REDACTED },
+    hooks: { streamWrite: (line: string) => secretRedactor.redact(line) },
   };
   return destination ? pino(options, destination) : pino(options);
 }
