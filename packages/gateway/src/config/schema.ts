@@ -41,12 +41,20 @@ export const ServerSchema = z.strictObject({
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long shutdown waits for in-flight requests, in ms (or `10s`). */
   drain_timeout: durationMs.default(10_000),
+  /** Time allowed for a request's headers, from connection (or the previous response); then 408. Default 10 s. */
+  header_timeout: durationMs.default(10_000),
+  /** Time a request body may go without reaching `body_min_rate`; then 408. Default 30 s. */
+  body_timeout: durationMs.default(30_000),
+  /** Bytes per second (or `1kb`) a request body must keep up to restart its `body_timeout`. Default 1 KiB. */
+  body_min_rate: sizeBytes.default(1024),
+  /** Open connections at most; more are answered 503 and closed. Default unlimited. */
+  max_connections: z.number().int().positive().optional(),
 });
 
 /** The top level of switchyard.yaml before per-type provider validation. */
 export function configSchema(providerTypes: readonly [string, ...string[]]) {
   return z.strictObject({
-    server: ServerSchema.default({ body_limit: 10 * 1024 * 1024, log_level: 'info', drain_timeout: 10_000 }),
+    server: ServerSchema.prefault({}),
     providers: z.record(providerId, z.looseObject({ type: z.enum(providerTypes) })).default({}),
     models: z.array(ModelSchema).default([]),
   });

@@ -14,6 +14,12 @@ import { registerMetricsRoute } from './metrics-routes.js';
 import { registerMultipartUploads } from './multipart-upload.js';
 import { registerOpenAIRoutes, registerRequestClock } from './openai-routes.js';
 import { registerShutdownGate } from './shutdown-gate.js';
+import {
+  headerTimeoutOptions,
+  limitConnections,
+  registerBodyTimeout,
+  type SlowClientLimits,
+} from './slow-clients.js';
 import { registerVllmRoutes } from './vllm-routes.js';
 
 /** What the HTTP server needs. */
@@ -26,10 +32,12 @@ export interface ServerDeps {
 
 /**
  * Builds the fastify app (and its in-flight request counter) with every route, the JSON body parser, auth and
- * OpenAI-envelope error handling (for parser, router and shutdown errors too).
+ * OpenAI-envelope error handling (for parser, router and shutdown errors too), and the slow-client limits
+ * (`server.header_timeout`, `body_timeout`, `max_connections`).
  * Request bodies are validated by compiled JSON Schemas without coercion, defaults or removal of fields.
  */
 export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight: InflightRequests } {
+  const limits = slowClientLimits(deps.server);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -37,12 +45,15 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
     requestIdHeader: 'x-request-id',
     genReqId: () => newId('req_', 8),
     return503OnClosing: false,
+    http: headerTimeoutOptions(limits),
     ...errorHandlingOptions(),
     ajv: {
       customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false },
     },
   });
+  if (limits.maxConnections !== undefined) limitConnections(app.server, limits.maxConnections);
   registerShutdownGate(app);
+  registerBodyTimeout(app, limits);
   registerRequestClock(app);
   const inflight = registerInflightTracking(app);
   registerJsonBodyParser(app);
@@ -57,4 +68,14 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
   ]);
   registerErrorHandling(app, routes);
   return { app, inflight };
+}
+
+/** The `server:` settings that bound slow and idle clients. */
+function slowClientLimits(server: ServerConfig): SlowClientLimits {
+  return {
+    headerTimeoutMs: server.header_timeout,
+    bodyTimeoutMs: server.body_timeout,
+    bodyMinRate: server.body_min_rate,
+    ...(server.max_connections === undefined ? {} : { maxConnections: server.max_connections }),
+  };
 }
