@@ -54,7 +54,7 @@ export interface ProviderStatus {
   in_flight: number;
   /** Over the deployments' recent attempts. */
   recent: { requests: number; errors: number; error_rate: number };
-  /** Configured deployments, and discovered ones that have seen traffic. */
+  /** Configured deployments, and discovered ones that have seen traffic or have requests in flight or queued. */
   deployments: ({ model: string; upstream_model: string } & DeploymentSnapshot)[];
 }
 
@@ -137,7 +137,8 @@ export class ModelRegistry {
     for (const m of this.models.values()) {
       for (const d of m.deployments) {
         const snapshot = d.state.snapshot(now);
-        if (!m.explicit && snapshot.recent.requests === 0 && snapshot.state === 'healthy') continue;
+        const idle = snapshot.in_flight === 0 && snapshot.queued === 0 && snapshot.recent.requests === 0;
+        if (!m.explicit && idle && snapshot.state === 'healthy') continue;
         const list = byProvider.get(d.provider.id) ?? [];
         list.push({ model: m.id, upstream_model: d.model, ...snapshot });
         byProvider.set(d.provider.id, list);
