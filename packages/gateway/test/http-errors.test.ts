@@ -147,8 +147,8 @@ describe('errors in the OpenAI envelope', () => {
     const flat = await post('/v1/chat/completions', chat('vllm-flat-error'));
     expect(flat.status).toBe(400);
     expect(flat.body.error).toEqual({
-      message: "This model's maximum context length is 2048 tokens",
-      type: 'BadRequestError',
+      message: "This model's maximum context length is 2048 tokens (BadRequestError)",
+      type: 'invalid_request_error',
       param: null,
       code: 400,
     });

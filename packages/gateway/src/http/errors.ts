@@ -1,4 +1,5 @@
 import { secretRedactor } from '../core/redactor.js';
+import { toOpenAIErrorKind } from '../protocol/error-types.js';
 
 /**
  * Gateway errors in the OpenAI error envelope `{"error": {"message", "type", "param", "code"}}`
@@ -103,7 +104,9 @@ export function invalidParam(param: string, message: string): GatewayError {
  * Normalizes any upstream error body into the OpenAI envelope, in every dialect `readErrorBody` of
  * `@switchyard/wire` reads (OpenAI, vLLM's older flat body, Ollama's `{"error": "..."}`, Anthropic's
  * `{"type":"error","error":{"type","message"}}`, Gemini's `{"error":{"code","message","status"}}`, FastAPI's
- * `{"detail": ...}`). Falls back to the raw text (truncated to 1,000 characters) when the body is in none of them.
+ * `{"detail": ...}`), with the provider's own error kind mapped onto OpenAI's types
+ * (protocols/openai/error-types.ts). Falls back to the raw text (truncated to 1,000 characters) when the body
+ * is in none of them.
  */
 export function normalizeErrorBody(status: number, raw: string): OpenAIErrorBody {
   let parsed: unknown;
@@ -113,7 +116,11 @@ export function normalizeErrorBody(status: number, raw: string): OpenAIErrorBody
     const text = raw.trim().slice(0, 1000);
     return { error: fallback(text || `upstream returned HTTP ${status}`, status) };
   }
-  return { error: readErrorBody(status, parsed) ?? fallback(raw.slice(0, 1000), status) };
+  const read = readErrorBody(status, parsed);
+  if (!read) return { error: fallback(raw.slice(0, 1000), status) };
+  if (read.type === errorTypeForStatus(status)) return { error: read };
+  const mapped = toOpenAIErrorKind(status, read.type, read.message);
+  return { error: { ...read, type: mapped.type, message: mapped.message } };
 }
 
 function fallback(message: string, status: number) {

@@ -152,14 +152,18 @@ describe('anthropic stream translation', () => {
     ]);
   });
 
-  it('an error event mid-stream is thrown by the iterator after the chunks before it, as 503 overloaded_error', async () => {
+  it('an error event mid-stream is thrown by the iterator after the chunks before it, as a 503 server_error', async () => {
     const { chunks, error } = await replay('anthropic/error-mid-stream.sse');
     expect(chunkDeltas(chunks)).toEqual([
       { delta: { role: 'assistant', content: '' }, finish: null },
       { delta: { content: 'It is' }, finish: null },
     ]);
     expect(error).toBeInstanceOf(UpstreamError);
-    expect(error).toMatchObject({ status: 503, type: 'overloaded_error', message: 'Overloaded' });
+    expect(error).toMatchObject({
+      status: 503,
+      type: 'server_error',
+      message: 'Overloaded (overloaded_error)',
+    });
   });
 
   it('an error event before any message rejects handle() itself, so the client gets a real status', async () => {
@@ -167,7 +171,7 @@ describe('anthropic stream translation', () => {
     const error = await h.provider
       .handle(providerRequest('chat.completions', streamBody()))
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 503, type: 'overloaded_error', retryable: true });
+    expect(error).toMatchObject({ status: 503, type: 'server_error', retryable: true });
   });
 
   it('a stream cut before message_stop is an error, not a silent end', async () => {
@@ -202,7 +206,7 @@ describe('anthropic stream cancellation', () => {
 // Anthropic API reference, Errors: https://docs.anthropic.com/en/api/errors
 describe('anthropic errors before the stream', () => {
   const cases: [string, number, number, string][] = [
-    ['anthropic/error-overloaded.json', 529, 503, 'overloaded_error'],
+    ['anthropic/error-overloaded.json', 529, 503, 'server_error'],
     ['anthropic/error-authentication.json', 401, 401, 'authentication_error'],
     ['anthropic/error-rate-limit.json', 429, 429, 'rate_limit_error'],
   ];

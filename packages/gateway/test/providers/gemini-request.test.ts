@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { UpstreamError } from '../../src/http/errors.js';
 import { jsonBody, providerRequest } from '../support/provider-request.js';
 import { rejection } from '../support/rejections.js';
 import { GEMINI_GENERATE, useGeminiHarness } from '../support/translated-provider-harness.js';
@@ -302,8 +303,8 @@ describe('gemini request mapping', () => {
   it('maps errors: bad key → 401, quota → 429 with retry-after, unknown model → 404', async () => {
     const cases: [string, number, number, string][] = [
       ['gemini/error-api-key.json', 400, 401, 'authentication_error'],
-      ['gemini/error-quota.json', 429, 429, 'RESOURCE_EXHAUSTED'],
-      ['gemini/error-not-found.json', 404, 404, 'NOT_FOUND'],
+      ['gemini/error-quota.json', 429, 429, 'rate_limit_error'],
+      ['gemini/error-not-found.json', 404, 404, 'not_found_error'],
     ];
     for (const [fixture, upstream, status, type] of cases) {
       h.fake.route(GEMINI_GENERATE, { fixture, status: upstream, headers: { 'retry-after': '3' } });
@@ -313,5 +314,41 @@ describe('gemini request mapping', () => {
       expect(error.toBody().error.message.length).toBeGreaterThan(0);
       expect(error.headers['retry-after']).toBe('3');
     }
+  });
+
+  it("keeps Google's status in the message of an error mapped to OpenAI's type", async () => {
+    h.fake.route(GEMINI_GENERATE, { fixture: 'gemini/error-quota.json', status: 429 });
+    const error = await rejection(chat({ messages: [{ role: 'user', content: 'hi' }] }));
+    expect(error.toBody().error).toMatchObject({
+      type: 'rate_limit_error',
+      message: 'Resource has been exhausted (e.g. check quota). (RESOURCE_EXHAUSTED)',
+    });
+  });
+
+  it('takes a 429 retry delay from the google.rpc.RetryInfo detail when no Retry-After header is sent', async () => {
+    // The body shape Google documents for quota errors (Google Cloud API design guide, "Errors", details:
+    // RetryInfo; Gemini API "Rate limits"): no Retry-After header, the delay in details[].retryDelay.
+    h.fake.route(GEMINI_GENERATE, {
+      status: 429,
+      json: {
+        error: {
+          code: 429,
+          message: 'You exceeded your current quota, please check your plan and billing details.',
+          status: 'RESOURCE_EXHAUSTED',
+          details: [
+            {
+              '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+              violations: [{ quotaId: 'PerMinute' }],
+            },
+            { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7s' },
+          ],
+        },
+      },
+    });
+    const error = (await rejection(chat({ messages: [{ role: 'user', content: 'hi' }] }))) as UpstreamError;
+    expect(error.status).toBe(429);
+    expect(error.retryAfterMs).toBe(7_000);
+    expect(error.headers['retry-after']).toBe('7');
+    expect(error.type).toBe('rate_limit_error');
   });
 });

@@ -162,7 +162,8 @@ describe('gemini stream translation', () => {
       { delta: { content: 'It is' }, finish: null },
     ]);
     expect(error).toBeInstanceOf(UpstreamError);
-    expect(error).toMatchObject({ status: 503, type: 'UNAVAILABLE', code: '503' });
+    expect(error).toMatchObject({ status: 503, type: 'server_error', code: '503' });
+    expect((error as Error).message).toContain('(UNAVAILABLE)');
   });
 
   it('an error before the stream (429 quota) rejects handle() with 429', async () => {
@@ -170,7 +171,7 @@ describe('gemini stream translation', () => {
     const error = await h.provider
       .handle(providerRequest('chat.completions', streamBody(), {}, 'gemini-2.5-flash'))
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 429, type: 'RESOURCE_EXHAUSTED', retryable: true });
+    expect(error).toMatchObject({ status: 429, type: 'rate_limit_error', retryable: true });
   });
 
   it('a stream that ends without a finishReason is an error, not a silent end', async () => {

@@ -1,11 +1,13 @@
 /**
  * Anthropic errors → the OpenAI envelope (Anthropic API reference, Errors: https://docs.anthropic.com/en/api/errors):
- * the body `{"type":"error","error":{"type","message"},"request_id"}` becomes
- * `{error:{message, type: error.type, param: null, code: null}}` with the same HTTP status, except 529
- * `overloaded_error`, which becomes 503 so that OpenAI clients treat it as a retryable server error.
+ * the body `{"type":"error","error":{"type","message"},"request_id"}` becomes `{error:{message, type, param: null,
+ * code: null}}` with the same HTTP status and OpenAI's `type` for it (protocol/error-types.ts; Anthropic's
+ * own kinds that OpenAI lacks, such as `overloaded_error` or `api_error`, are kept in the message), except
+ * 529 `overloaded_error`, which becomes 503 so that OpenAI clients treat it as a retryable server error.
  */
 import type { Dispatcher } from 'undici';
 import { normalizeErrorBody, UpstreamError } from '../../http/errors.js';
+import { toOpenAIErrorKind } from '../../protocol/error-types.js';
 import { retryAfterOptions } from '../json-upstream.js';
 import { readErrorBody } from '../openai-compatible/upstream-errors.js';
 
@@ -44,7 +46,8 @@ export async function anthropicStatusError(
 ): Promise<UpstreamError> {
   const raw = await readErrorBody(body);
   const clientStatus = status === OVERLOADED_STATUS ? 503 : status;
-  const { message, type } = anthropicErrorFields(raw) ?? normalizeErrorBody(status, raw).error;
+  const fields = anthropicErrorFields(raw) ?? normalizeErrorBody(status, raw).error;
+  const { message, type } = toOpenAIErrorKind(clientStatus, fields.type, fields.message);
   return new UpstreamError(clientStatus, message, {
     failure: 'status',
     type,
@@ -60,10 +63,9 @@ export async function anthropicStatusError(
  */
 export function anthropicStreamError(data: string): UpstreamError {
   const fields = anthropicErrorFields(data) ?? { message: data.slice(0, 1000), type: 'api_error' };
-  return new UpstreamError(STATUS_BY_TYPE[fields.type] ?? 502, fields.message, {
-    failure: 'status',
-    type: fields.type,
-  });
+  const status = STATUS_BY_TYPE[fields.type] ?? 502;
+  const { message, type } = toOpenAIErrorKind(status, fields.type, fields.message);
+  return new UpstreamError(status, message, { failure: 'status', type });
 }
 
 function anthropicErrorFields(raw: string): { message: string; type: string } | undefined {

@@ -1,13 +1,18 @@
 /**
  * Gemini (Google RPC style) errors → the OpenAI envelope (Gemini API troubleshooting, error codes:
  * https://ai.google.dev/gemini-api/docs/troubleshooting): `{error:{code, message, status, details}}` becomes
- * `{error:{message, type: status, param: null, code: String(code)}}` with the same HTTP status. One exception: a
- * rejected API key arrives as 400 `INVALID_ARGUMENT` with the `ErrorInfo` reason `API_KEY_INVALID` (an example in
- * Gemini API troubleshooting, error codes); it is reported as 401 `authentication_error` so OpenAI clients raise
- * their authentication error.
+ * `{error:{message: "<message> (<status>)", type, param: null, code: String(code)}}` with the same HTTP status
+ * and OpenAI's `type` for it (protocol/error-types.ts: `RESOURCE_EXHAUSTED` → `rate_limit_error`, ...). A
+ * rejected API key arrives as 400 `INVALID_ARGUMENT` with the `ErrorInfo` reason `API_KEY_INVALID` (an example
+ * in Gemini API troubleshooting, error codes); it is reported as 401 `authentication_error` so OpenAI clients
+ * raise their authentication error. A 429's retry delay comes from the `google.rpc.RetryInfo` detail
+ * (`retryDelay: "7s"`) when there is no `Retry-After` header (Google Cloud API design guide, "Errors":
+ * https://cloud.google.com/apis/design/errors#error_details; Gemini API "Rate limits":
+ * https://ai.google.dev/gemini-api/docs/rate-limits).
  */
 import type { Dispatcher } from 'undici';
 import { normalizeErrorBody, UpstreamError } from '../../http/errors.js';
+import { toOpenAIErrorKind } from '../../protocol/error-types.js';
 import { retryAfterOptions } from '../json-upstream.js';
 import { readErrorBody } from '../openai-compatible/upstream-errors.js';
 
@@ -16,8 +21,11 @@ export interface GeminiErrorObject {
   code?: number;
   message?: string;
   status?: string;
-  details?: { '@type'?: string; reason?: string }[];
+  details?: { '@type'?: string; reason?: string; retryDelay?: unknown }[];
 }
+
+/** The `@type` of Google's retry-delay detail. */
+const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
 
 /**
  * Maps a non-2xx Gemini response to an {@link UpstreamError}; keeps `retry-after`.
@@ -49,21 +57,40 @@ export function geminiError(
   status: number = typeof error.code === 'number' ? error.code : 502,
   extra: { headers?: Record<string, string>; retryAfterMs?: number } = {},
 ): UpstreamError {
-  const message = error.message ?? error.status ?? `Gemini returned HTTP ${status}`;
-  if (error.details?.some((d) => d.reason === 'API_KEY_INVALID')) {
+  const details = Array.isArray(error.details) ? error.details : [];
+  const retry = extra.retryAfterMs === undefined ? retryInfoOptions(details) : extra;
+  if (details.some((d) => d.reason === 'API_KEY_INVALID')) {
+    const { message } = toOpenAIErrorKind(401, error.status, error.message ?? 'API key not valid');
     return new UpstreamError(401, message, {
       failure: 'status',
       type: 'authentication_error',
       code: 'API_KEY_INVALID',
-      ...extra,
+      ...retry,
     });
   }
+  const { type, message } = toOpenAIErrorKind(
+    status,
+    error.status,
+    error.message ?? `Gemini returned HTTP ${status}`,
+  );
   return new UpstreamError(status, message, {
     failure: 'status',
-    type: error.status ?? 'upstream_error',
+    type,
     code: String(error.code ?? status),
-    ...extra,
+    ...retry,
   });
+}
+
+/** The retry delay of a `google.rpc.RetryInfo` detail (a protobuf Duration in JSON: `"7s"`, `"0.5s"`). */
+function retryInfoOptions(details: NonNullable<GeminiErrorObject['details']>): {
+  headers: Record<string, string>;
+  retryAfterMs?: number;
+} {
+  const delay = details.find((d) => d['@type'] === RETRY_INFO)?.retryDelay;
+  const m = typeof delay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(delay.trim()) : null;
+  if (!m) return { headers: {} };
+  const retryAfterMs = Number(m[1]) * 1000;
+  return { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) }, retryAfterMs };
 }
 
 function parseGeminiError(raw: string): GeminiErrorObject | undefined {
