@@ -1,7 +1,8 @@
 /**
  * Bounded soak test (`npm run soak [-- --duration 30s --concurrency 64]`): a real gateway process in front
  * of two fake upstreams (two deployments of one model) that inject a fault into 10% of their answers
- * (500/502/503/504, connection resets, bodies truncated mid-JSON, hangs before headers). Loopback only; it
+ * (429 with `Retry-After: 1`, 500/502/503/504, connection resets, bodies truncated mid-JSON, hangs before
+ * headers, slow drips: a stream or body that arrives slowly but within the idle timeout). Loopback only; it
  * stops by itself after `--duration` (default 60 s, at most 2 minutes). Asserts: no request outlives its
  * deadline, every answer is a success or an OpenAI-format error, ≥ 99.9% succeed, upstream in-flight returns
  * to zero, the gateway's RSS stays stable. Prints its figures; exits 1 when an assertion fails.
@@ -31,7 +32,18 @@ const RSS_GROWTH_LIMIT_BYTES = 64 * 1024 * 1024;
 
 const OK_JSON = readFileSync(new URL('../test/fixtures/openai/chat-text.json', import.meta.url), 'utf8');
 const OK_SSE = readFileSync(new URL('../test/fixtures/openai/chat-text.sse', import.meta.url), 'utf8');
-const faults: FakeRoute[] = [
+/** One fault; `stream` tells whether the client asked for a stream (drips differ). */
+type Fault = FakeRoute | ((stream: boolean) => FakeRoute);
+const faults: Fault[] = [
+  {
+    status: 429,
+    headers: { 'retry-after': '1' },
+    json: { error: { message: 'injected 429', type: 'rate_limit_error' } },
+  },
+  (stream) =>
+    stream
+      ? { text: OK_SSE, headers: { 'content-type': 'text/event-stream' }, lineDelayMs: 150 }
+      : { text: OK_JSON, headers: { 'content-type': 'application/json' }, delayMs: 300 },
   { status: 500, json: { error: { message: 'injected 500' } } },
   { status: 502, text: 'bad gateway' },
   { status: 503, json: { error: { message: 'injected 503' } } },
@@ -45,11 +57,12 @@ const injected = { count: 0, answers: 0 };
 /** One upstream answer: 10% faults, else a chat completion (streamed when asked). */
 function answer(req: { json: unknown }): FakeRoute {
   injected.answers++;
+  const stream = (req.json as { stream?: boolean } | undefined)?.stream === true;
   if (Math.random() < FAULT_RATE) {
     injected.count++;
-    return faults[Math.floor(Math.random() * faults.length)]!;
+    const fault = faults[Math.floor(Math.random() * faults.length)]!;
+    return typeof fault === 'function' ? fault(stream) : fault;
   }
-  const stream = (req.json as { stream?: boolean } | undefined)?.stream === true;
   return stream
     ? { text: OK_SSE, headers: { 'content-type': 'text/event-stream' } }
     : { text: OK_JSON, headers: { 'content-type': 'application/json' } };

@@ -58,11 +58,14 @@ interface Tally {
 /**
  * Routes a request to a deployment of its model and, when that fails retryably before its first byte,
  * retries: the same deployment up to `max_retries` times (exponential backoff with jitter, at least the
- * upstream's `Retry-After` when within `retry_after_cap`, never past the request's deadline), then the
- * model's other deployments (chosen by its strategy), then each model in `fallbacks`. Deployments that are
- * cooling down or whose queue is full are skipped. When nothing is left: the last upstream error, else 429
- * (every deployment at capacity), else 503 (every deployment cooling down), with `Retry-After`.
- * Requests with a streamed upload cannot be replayed and get a single attempt.
+ * upstream's `Retry-After` when within `retry_after_cap`, never past the request's deadline; after a 429,
+ * another available deployment first), then the model's other deployments (chosen by its strategy), then
+ * each model in `fallbacks`. Deployments that are cooling down or whose queue is full are skipped, except in
+ * panic (see `choose`). When every deployment left is paused by upstream 429s, the request waits for the
+ * first to come back, up to `retry_after_cap` in all. When nothing is left: the last upstream error, else
+ * 429 (every deployment at capacity or rate limited), else 503 (every deployment cooling down, possible only
+ * with `panic_threshold: 0`), with `Retry-After`. Requests with a streamed upload cannot be replayed and get
+ * a single attempt.
  */
 export class Router {
   private readonly active = new Set<RequestScope>();
@@ -100,9 +103,19 @@ export class Router {
     };
     try {
       for (const served of this.chain(primary)) {
-        const tried: Deployment[] = [];
-        for (let d = this.choose(served, tried, tally); d; d = this.choose(served, tried, tally)) {
-          tried.push(d);
+        const tried = new Set<Deployment>();
+        let rateLimitWaitMs = 0;
+        for (;;) {
+          const d = this.choose(served, tried, tally);
+          if (!d) {
+            const wait = this.rateLimitWait(served, scope, served.routing.retryAfterCapMs - rateLimitWaitMs);
+            if (wait === undefined || req.upload) break;
+            await this.pause(wait, scope, tally);
+            rateLimitWaitMs += wait;
+            for (const t of tried) if (t.state.rateLimited) tried.delete(t);
+            continue;
+          }
+          tried.add(d);
           const response = await this.tryDeployment(served, d, req, scope, tally);
           if (response) {
             scope.respond();
@@ -161,21 +174,60 @@ export class Router {
     }
   }
 
-  /** Picks among deployments not tried yet, not cooling down and not saturated. */
-  private choose(served: ServedModel, tried: Deployment[], tally: Tally): Deployment | undefined {
+  /**
+   * Picks among deployments not tried yet, not cooling down and not saturated. In panic (fewer than
+   * `panic_threshold` % of the model's deployments available, as Envoy's healthy panic threshold), the
+   * deployments cooling after failures are candidates too, so failures never take every deployment out at
+   * once; deployments paused by an upstream 429 are waited for instead (see {@link rateLimitWait}).
+   */
+  private choose(served: ServedModel, tried: ReadonlySet<Deployment>, tally: Tally): Deployment | undefined {
     const now = Date.now();
     const candidates: Deployment[] = [];
+    const cooling: Deployment[] = [];
+    let available = 0;
     for (const d of served.deployments) {
-      if (tried.includes(d)) continue;
-      if (!d.state.isAvailable(now)) {
+      const up = d.state.isAvailable(now);
+      if (up) available++;
+      if (tried.has(d)) continue;
+      if (!up) {
         tally.coolingMs = Math.min(tally.coolingMs, d.state.coolingRemainingMs(now));
-        if (!d.state.rateLimited) tally.onlyRateLimited = false;
+        if (!d.state.rateLimited) {
+          tally.onlyRateLimited = false;
+          cooling.push(d);
+        }
       } else if (d.state.saturated) {
         tally.capacity ??= new CapacityError(`Deployment queue is full`, 'queue_full', 1);
       } else candidates.push(d);
     }
+    const panic = available * 100 < served.routing.panicThreshold * served.deployments.length;
+    if (panic) for (const d of cooling) if (!d.state.saturated) candidates.push(d);
     if (candidates.length === 0) return undefined;
     return pickDeployment(served.routing.strategy, candidates, served.rotation);
+  }
+
+  /**
+   * When the only deployments left are paused by upstream 429s, how long until the first of them may be
+   * tried again (ms); undefined when another reason blocks them, or the pause is longer than `budgetMs` (what
+   * is left of `retry_after_cap` for this request) or than the request's remaining time.
+   */
+  private rateLimitWait(served: ServedModel, scope: RequestScope, budgetMs: number): number | undefined {
+    const now = Date.now();
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const d of served.deployments) {
+      if (d.state.isAvailable(now) || !d.state.rateLimited) continue;
+      soonest = Math.min(soonest, d.state.coolingRemainingMs(now));
+    }
+    if (!Number.isFinite(soonest)) return undefined;
+    const wait = Math.max(1, soonest);
+    return wait <= budgetMs && wait < scope.remaining() ? wait : undefined;
+  }
+
+  /** Sleeps `ms` on the request's behalf; throws the request's abort reason when it is aborted meanwhile. */
+  private async pause(ms: number, scope: RequestScope, tally: Tally): Promise<void> {
+    await sleep(ms, undefined, { signal: scope.signal }).catch(() => {
+      throw scope.reason;
+    });
+    tally.waitMs += ms;
   }
 
   /**
@@ -234,15 +286,20 @@ export class Router {
         if (!isRetryable(err)) throw err;
         tally.lastError = err;
         if (req.upload || retry >= served.routing.maxRetries) return undefined;
+        // A rate-limited deployment is not waited for while another one can serve.
+        if (err.status === 429 && this.hasOtherAvailable(served, d)) return undefined;
         const delay = retryDelayMs(err, retry, served.routing.retryAfterCapMs);
         if (delay === undefined || delay >= scope.remaining()) return undefined;
-        await sleep(delay, undefined, { signal: scope.signal }).catch(() => {
-          throw scope.reason;
-        });
-        tally.waitMs += delay;
+        await this.pause(delay, scope, tally);
         if (!d.state.isAvailable(Date.now())) return undefined;
       }
     }
+  }
+
+  /** True when a deployment of `served` other than `d` could take a request now. */
+  private hasOtherAvailable(served: ServedModel, d: Deployment): boolean {
+    const now = Date.now();
+    return served.deployments.some((o) => o !== d && o.state.isAvailable(now) && !o.state.saturated);
   }
 
   /** The error for a request every option refused. */

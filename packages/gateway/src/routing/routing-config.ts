@@ -30,6 +30,12 @@ export const modelRoutingFields = {
    * `10s`; `0` turns circuit breaking off for the model (failures and 429s never take a deployment out).
    */
   cooldown: durationMs.optional(),
+  /**
+   * Percentage of the model's deployments that must be available for cooling ones to be skipped; below it
+   * (panic), deployments cooling after failures get traffic too, so failures never take the model out of
+   * service. Envoy's healthy panic threshold. Default 50; 0 turns panic off.
+   */
+  panic_threshold: z.number().min(0).max(100).optional(),
   /** Overrides the providers' `timeouts` for this model (`connect` is provider-level only). */
   timeouts: TimeoutsSchema.omit({ connect: true }).optional(),
 };
@@ -53,6 +59,7 @@ export const ROUTING_DEFAULTS = {
   retryAfterCapMs: 10_000,
   failureThreshold: 5,
   cooldownMs: 10_000,
+  panicThreshold: 50,
   queueSize: 100,
   queueTimeoutMs: 30_000,
 } as const;
@@ -63,6 +70,8 @@ export interface ModelRouting {
   maxRetries: number;
   retryAfterCapMs: number;
   fallbacks: readonly string[];
+  /** Percent, 0–100. */
+  panicThreshold: number;
 }
 
 /** Resolves a `models[]` entry's routing fields (or the defaults, for a discovered model). */
@@ -72,6 +81,7 @@ export function resolveModelRouting(model: ModelConfig | undefined): ModelRoutin
     maxRetries: model?.max_retries ?? ROUTING_DEFAULTS.maxRetries,
     retryAfterCapMs: model?.retry_after_cap ?? ROUTING_DEFAULTS.retryAfterCapMs,
     fallbacks: model?.fallbacks ?? [],
+    panicThreshold: model?.panic_threshold ?? ROUTING_DEFAULTS.panicThreshold,
   };
 }
 

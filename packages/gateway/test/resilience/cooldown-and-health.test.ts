@@ -1,7 +1,9 @@
 /**
  * Circuit breaking end to end (real gateway process): consecutive failures or a 429 cool a deployment
- * down, traffic moves to the others, every deployment cooling gives 503 with Retry-After, and background
- * health probes bring a deployment back. `/health/providers` shows all of it.
+ * down, traffic moves to the others, below the panic threshold cooling deployments get traffic again (with
+ * `panic_threshold: 0` every deployment cooling gives 503 with Retry-After), requests wait for the
+ * Retry-After of rate-limited deployments when no other can serve, and background health probes bring a
+ * deployment back. `/health/providers` shows all of it.
  */
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +59,26 @@ beforeAll(async () => {
         max_retries: 1,
         failure_threshold: 2,
         cooldown: '1s',
+        // Without panic, a cooled single deployment is refused fast (503) instead of being tried.
+        panic_threshold: 0,
+      },
+      {
+        id: 'panicky',
+        max_retries: 0,
+        failure_threshold: 1,
+        cooldown: '30s',
+        deployments: [
+          { provider: 'shared', model: 'panic-a' },
+          { provider: 'shared', model: 'panic-b' },
+        ],
+      },
+      {
+        id: 'both-limited',
+        max_retries: 0,
+        deployments: [
+          { provider: 'shared', model: 'limited-a' },
+          { provider: 'shared', model: 'limited-b' },
+        ],
       },
       {
         id: 'limited',
@@ -198,5 +220,37 @@ describe('cooldown and health', () => {
       state: 'healthy',
       consecutive_failures: 7,
     });
+  });
+
+  it('never takes every deployment out: below panic_threshold cooling deployments get traffic again', async () => {
+    const broken = { status: 500, json: { error: { message: 'CUDA error' } } };
+    script.set('panic-a', broken);
+    script.set('panic-b', broken);
+    expect((await chatError('panicky')).status).toBe(500);
+    await chatError('panicky');
+    const cooled = (await health('shared')).deployments.filter((d) => d.model === 'panicky');
+    expect(cooled.map((d) => d.state)).toEqual(['cooling', 'cooling']);
+
+    script.set('panic-a', OK);
+    script.set('panic-b', OK);
+    const served = await client.chat.completions.create({ model: 'panicky', messages });
+    expect(served.choices[0]?.message.content).toBe('Hello');
+    expect(script.arrivalsOf('panic-a').length + script.arrivalsOf('panic-b').length).toBe(1);
+  });
+
+  it('waits for Retry-After (within retry_after_cap) when every deployment is rate limited', async () => {
+    const limited = {
+      status: 429,
+      headers: { 'retry-after': '1' },
+      json: { error: { message: 'quota', type: 'rate_limit_error' } },
+    };
+    script.set('limited-a', limited, OK);
+    script.set('limited-b', limited, OK);
+    const started = performance.now();
+    const res = await client.chat.completions.create({ model: 'both-limited', messages }).withResponse();
+    expect(res.data.choices[0]?.message.content).toBe('Hello');
+    expect(res.response.headers.get('x-switchyard-attempts')).toBe('3');
+    expect(performance.now() - started).toBeGreaterThan(900);
+    expect(script.arrivalsOf('limited-a').length + script.arrivalsOf('limited-b').length).toBe(3);
   });
 });
