@@ -49,7 +49,8 @@ export async function startGateway(
   const registry = new ModelRegistry(config, providers, logger);
   await registry.refreshAll();
   registry.startRefreshing();
-  const router = new Router(registry, logger);
+  const limits = { maxN: config.server.max_n, maxEmbeddingInputs: config.server.max_embedding_inputs };
+  const router = new Router(registry, limits, logger);
   const { app, inflight } = buildServer({ server: config.server, registry, router, logger });
   const host = options.host ?? config.server.host ?? '127.0.0.1';
   const port = options.port ?? config.server.port ?? 4000;

@@ -47,6 +47,10 @@ export const ServerSchema = z.strictObject({
   body_timeout: durationMs.default(30_000),
   /** Bytes per second (or `1kb`) a request body must keep up to restart its `body_timeout`. Default 1 KiB. */
   body_min_rate: sizeBytes.default(1024),
+  /** Largest `n` (and `best_of`) one request may ask for; more gets 400. Default 16. */
+  max_n: z.number().int().positive().default(16),
+  /** Largest number of inputs in one embeddings request; more gets 400. Default 2048 (OpenAI's limit). */
+  max_embedding_inputs: z.number().int().positive().default(2048),
   /** Open connections at most; more are answered 503 and closed. Default unlimited. */
   max_connections: z.number().int().positive().optional(),
 });

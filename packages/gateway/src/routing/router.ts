@@ -9,6 +9,7 @@ import { CapacityError } from './admission-queue.js';
 import { Attempt } from './attempt.js';
 import { guardResponse } from './guarded-response.js';
 import type { Deployment, ModelRegistry, ServedModel } from './model-registry.js';
+import { checkRequestLimits, type RequestLimits } from './request-limits.js';
 import { RequestScope } from './request-scope.js';
 import { isRetryable, retryDelayMs } from './retry-policy.js';
 import { pickDeployment } from './strategies.js';
@@ -75,8 +76,10 @@ export class Router {
     if (this.active.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   };
 
+  /** @param limits bounds on `n`, embeddings batches and completion budgets (request-limits.ts) */
   constructor(
     private readonly registry: ModelRegistry,
+    private readonly limits: RequestLimits,
     private readonly logger?: Logger,
   ) {}
 
@@ -86,11 +89,13 @@ export class Router {
   }
 
   /**
-   * @throws GatewayError 404 naming the available ids when the model is unknown; the upstream's error, 429 or
+   * @throws GatewayError 404 naming the available ids when the model is unknown; 400 for a request over the
+   *   limits (request-limits.ts); the upstream's error, 429 or
    *   503 when every option failed; the client signal's reason when the client went away
    */
   async dispatch(req: RouteRequest): Promise<RoutedResponse> {
     const primary = this.resolve(req.model);
+    checkRequestLimits(req.endpoint, req.body, this.limits, primary.maxModelLen);
     const scope = new RequestScope(req.client, this.onScopeClose);
     this.active.add(scope);
     const tally: Tally = {
