@@ -1,5 +1,5 @@
 import { secretRedactor } from '../core/redactor.js';
-import { toOpenAIErrorKind } from '../protocol/error-types.js';
+import { toOpenAIErrorKind } from '../protocols/openai/error-types.js';
 
 /**
  * Gateway errors in the OpenAI error envelope `{"error": {"message", "type", "param", "code"}}`

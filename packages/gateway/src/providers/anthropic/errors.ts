@@ -1,13 +1,13 @@
 /**
  * Anthropic errors → the OpenAI envelope (Anthropic API reference, Errors: https://docs.anthropic.com/en/api/errors):
  * the body `{"type":"error","error":{"type","message"},"request_id"}` becomes `{error:{message, type, param: null,
- * code: null}}` with the same HTTP status and OpenAI's `type` for it (protocol/error-types.ts; Anthropic's
+ * code: null}}` with the same HTTP status and OpenAI's `type` for it (protocols/openai/error-types.ts; Anthropic's
  * own kinds that OpenAI lacks, such as `overloaded_error` or `api_error`, are kept in the message), except
  * 529 `overloaded_error`, which becomes 503 so that OpenAI clients treat it as a retryable server error.
  */
 import type { Dispatcher } from 'undici';
 import { normalizeErrorBody, UpstreamError } from '../../http/errors.js';
-import { toOpenAIErrorKind } from '../../protocol/error-types.js';
+import { toOpenAIErrorKind } from '../../protocols/openai/error-types.js';
 import { retryAfterOptions } from '../json-upstream.js';
 import { readErrorBody } from '../openai-compatible/upstream-errors.js';
 

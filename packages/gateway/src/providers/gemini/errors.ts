@@ -2,7 +2,7 @@
  * Gemini (Google RPC style) errors → the OpenAI envelope (Gemini API troubleshooting, error codes:
  * https://ai.google.dev/gemini-api/docs/troubleshooting): `{error:{code, message, status, details}}` becomes
  * `{error:{message: "<message> (<status>)", type, param: null, code: String(code)}}` with the same HTTP status
- * and OpenAI's `type` for it (protocol/error-types.ts: `RESOURCE_EXHAUSTED` → `rate_limit_error`, ...). A
+ * and OpenAI's `type` for it (protocols/openai/error-types.ts: `RESOURCE_EXHAUSTED` → `rate_limit_error`, ...). A
  * rejected API key arrives as 400 `INVALID_ARGUMENT` with the `ErrorInfo` reason `API_KEY_INVALID` (an example
  * in Gemini API troubleshooting, error codes); it is reported as 401 `authentication_error` so OpenAI clients
  * raise their authentication error. A 429's retry delay comes from the `google.rpc.RetryInfo` detail
@@ -12,7 +12,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { normalizeErrorBody, UpstreamError } from '../../http/errors.js';
-import { toOpenAIErrorKind } from '../../protocol/error-types.js';
+import { toOpenAIErrorKind } from '../../protocols/openai/error-types.js';
 import { retryAfterOptions } from '../json-upstream.js';
 import { readErrorBody } from '../openai-compatible/upstream-errors.js';
 
