@@ -1,0 +1,140 @@
+/**
+ * Memory after stream waves (`npm run soak:waves [-- --waves 5 --streams 1000]`): a real gateway process in
+ * front of a fake upstream serves `--waves` waves of `--streams` concurrent streamed chat completions.
+ * After each wave, once every stream ended, the gateway is sent SIGUSR2 and writes a V8 heap snapshot
+ * (Node's `--heapsnapshot-signal`), which also runs a full garbage collection; then its RSS is read.
+ * RSS is read before the snapshot (writing one inflates it). Asserts: every stream succeeded, and both the
+ * RSS and the live heap after the last wave are within 10% of their values after the second: a leak grows
+ * with every wave, while the first wave also pays for warm-up (1,000 kept-alive client and upstream
+ * sockets, compiled code), which the figures after it show separately.
+ * Loopback only, bounded by the wave count. The snapshots are kept in a temporary directory whose path is
+ * printed, for loading in Chrome DevTools when a check fails; it is removed when they pass.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Agent, request } from 'undici';
+import { startFakeUpstream } from '../test/support/fake-upstream.js';
+import { startGatewayProcess } from '../test/support/gateway-process.js';
+
+const { values } = parseArgs({
+  options: { waves: { type: 'string', default: '5' }, streams: { type: 'string', default: '1000' } },
+});
+const WAVES = Math.max(2, Math.min(10, Number(values.waves)));
+const STREAMS = Math.min(2_000, Number(values.streams));
+const TOLERANCE = 0.1;
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** Sum of `self_size` over a heap snapshot's nodes: the live heap after the snapshot's full GC, bytes. */
+function liveHeapBytes(file: string): number {
+  const snapshot = JSON.parse(readFileSync(file, 'utf8')) as {
+    snapshot: { meta: { node_fields: string[] } };
+    nodes: number[];
+  };
+  const fields = snapshot.snapshot.meta.node_fields;
+  const selfSize = fields.indexOf('self_size');
+  let total = 0;
+  for (let i = selfSize; i < snapshot.nodes.length; i += fields.length) total += snapshot.nodes[i]!;
+  return total;
+}
+
+/** Sends SIGUSR2 and waits until the new snapshot file is complete; returns its path. */
+async function snapshot(pid: number, dir: string, before: number): Promise<string> {
+  process.kill(pid, 'SIGUSR2');
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const files = readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot'));
+    if (files.length <= before) continue;
+    const file = join(dir, files.sort().at(-1)!);
+    const size = statSync(file).size;
+    await new Promise((r) => setTimeout(r, 1_000));
+    if (statSync(file).size === size && size > 0) return file;
+  }
+}
+
+async function main(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-waves-'));
+  const sse = readFileSync(new URL('../test/fixtures/openai/chat-text.sse', import.meta.url), 'utf8');
+  const upstream = await startFakeUpstream({
+    'POST /v1/chat/completions': {
+      text: sse,
+      headers: { 'content-type': 'text/event-stream' },
+      lineDelayMs: 20,
+    },
+    'GET /v1/models': { json: { object: 'list', data: [] } },
+  });
+  const gateway = await startGatewayProcess(
+    {
+      server: { log_level: 'error' },
+      providers: {
+        up: {
+          type: 'openai-compatible',
+          base_url: `${upstream.url}/v1`,
+          discover: false,
+          max_connections: 2048,
+        },
+      },
+      models: [{ id: 'waves', deployments: [{ provider: 'up' }] }],
+    },
+    { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}` },
+  );
+  const pid = gateway.child.pid!;
+  const agent = new Agent({ connections: STREAMS });
+  const body = JSON.stringify({ model: 'waves', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  const rows: { rss: number; heap: number; ok: number }[] = [];
+  for (let wave = 1; wave <= WAVES; wave++) {
+    const results = await Promise.all(
+      Array.from({ length: STREAMS }, async () => {
+        const res = await request(`${gateway.url}/v1/chat/completions`, {
+          method: 'POST',
+          dispatcher: agent,
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(60_000),
+        });
+        const text = await res.body.text();
+        return res.statusCode === 200 && text.trimEnd().endsWith('data: [DONE]') && !text.includes('"error"');
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 2_000));
+    const rss = rssOf(pid);
+    const file = await snapshot(pid, dir, wave - 1);
+    rows.push({ rss, heap: liveHeapBytes(file), ok: results.filter(Boolean).length });
+    const row = rows.at(-1)!;
+    process.stdout.write(
+      `wave ${wave}: ${row.ok}/${STREAMS} streams ok, RSS ${mb(row.rss)}, live heap ${mb(row.heap)}\n`,
+    );
+  }
+  await agent.close();
+  await gateway.stop();
+  await upstream.close();
+
+  const first = rows[Math.min(1, rows.length - 1)]!;
+  const last = rows.at(-1)!;
+  process.stdout.write(
+    `after wave ${WAVES} vs wave 1: RSS ${mb(last.rss - rows[0]!.rss)}, live heap ${mb(last.heap - rows[0]!.heap)}\n`,
+  );
+  const failures: string[] = [];
+  if (rows.some((r) => r.ok !== STREAMS)) failures.push('some streams failed');
+  if (last.rss > first.rss * (1 + TOLERANCE)) {
+    failures.push(`RSS grew from ${mb(first.rss)} after wave 2 to ${mb(last.rss)} after wave ${WAVES}`);
+  }
+  if (last.heap > first.heap * (1 + TOLERANCE)) {
+    failures.push(`live heap grew from ${mb(first.heap)} to ${mb(last.heap)}`);
+  }
+  for (const f of failures) process.stdout.write(`FAIL: ${f}\n`);
+  if (failures.length === 0) {
+    rmSync(dir, { recursive: true, force: true });
+    process.stdout.write('stream waves: all assertions passed\n');
+  } else process.stdout.write(`heap snapshots kept in ${dir}\n`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
