@@ -1,12 +1,11 @@
-import { secretRedactor } from '../core/redactor.js';
-import { toOpenAIErrorKind } from '../protocols/openai/error-types.js';
-
 /**
  * Gateway errors in the OpenAI error envelope `{"error": {"message", "type", "param", "code"}}`
  * (OpenAI error codes guide: https://platform.openai.com/docs/guides/error-codes). Every failure a client sees is one
  * of these; nothing else leaves the server.
  */
 import { errorTypeForStatus, readErrorBody } from '@switchyard/wire';
+import { secretRedactor } from '../core/redactor.js';
+import { toOpenAIErrorKind } from '../protocols/openai/error-types.js';
 
 /**
  * OpenAI error `type` values used by the gateway (OpenAI error codes guide:
