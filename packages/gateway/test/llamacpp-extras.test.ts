@@ -263,7 +263,10 @@ describe('llama.cpp: rerank and score', () => {
     });
     const res = await post('/rerank', { model: LLAMACPP_MODEL, query: 'q', documents: ['d'] });
     expect(res.status).toBe(501);
-    expect(res.body.error.message).toBe('This server does not support reranking.');
+    expect(res.body.error).toMatchObject({
+      message: 'This server does not support reranking. (not_supported_error)',
+      type: 'server_error',
+    });
   });
 
   it('answers 400 for classify, which llama.cpp has no equivalent for', async () => {

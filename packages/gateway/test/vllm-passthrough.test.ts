@@ -207,7 +207,10 @@ describe('vLLM passthrough: JSON routes', () => {
     const res = await postRaw('/classify', `{"model":"${MODEL}","input":"x"}`);
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: Record<string, unknown> };
-    expect(body.error.message).toBe('This model does not support classification');
+    expect(body.error).toMatchObject({
+      message: 'This model does not support classification (BadRequestError)',
+      type: 'invalid_request_error',
+    });
   });
 
   it('lists max_model_len from vLLM /v1/models', async () => {

@@ -1,5 +1,6 @@
 import { type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
 import { GatewayError } from './errors.js';
 
 /**
@@ -53,6 +54,26 @@ export function parserError(code: string | undefined, rawPacket?: Buffer, reason
     default:
       return badRequest('The request is not valid HTTP/1.1');
   }
+}
+
+/**
+ * Refuses an HTTP/1.1 request without a `Host` header (RFC 9112 §3.2: the server must answer 400) in the
+ * OpenAI envelope, instead of Node's own empty 400 (the server is built with `requireHostHeader: false`).
+ */
+export function registerHostCheck(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, _reply, done) => {
+    const req = request.raw;
+    if (req.headers.host !== undefined || req.httpVersion !== '1.1') {
+      done();
+      return;
+    }
+    done(
+      new GatewayError(400, 'An HTTP/1.1 request must carry a Host header', {
+        code: 'invalid_request',
+        headers: { connection: 'close' },
+      }),
+    );
+  });
 }
 
 /** CONNECT asks for a tunnel; the gateway is an origin server, not a proxy (RFC 9110 §9.3.6). */

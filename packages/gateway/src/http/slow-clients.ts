@@ -30,6 +30,8 @@ const BODY_CHECK_MS = 1_000;
  */
 export function headerTimeoutOptions(limits: SlowClientLimits) {
   return {
+    // Node answers a missing Host with an empty 400 of its own; registerHostCheck answers it in the envelope.
+    requireHostHeader: false,
     headersTimeout: limits.headerTimeoutMs,
     requestTimeout: 0,
     connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(limits.headerTimeoutMs / 2))),

@@ -105,6 +105,11 @@ describe("Node's HTTP parser errors", () => {
     expectEnvelope(res, 400, 'invalid_request');
   });
 
+  it('answers an HTTP/1.1 request without a Host header with 400 in the envelope', async () => {
+    const res = await rawExchange(gateway.url, 'GET /v1/models HTTP/1.1\r\n\r\n');
+    expectEnvelope(res, 400, 'invalid_request');
+  });
+
   it('answers a request line without an HTTP version in the envelope', async () => {
     const res = await rawExchange(gateway.url, 'POST /v1/completions\r\n\r\n');
     expectEnvelope(res, 400, 'invalid_json');
