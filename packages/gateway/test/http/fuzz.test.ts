@@ -358,17 +358,8 @@ function envelopeProblem(status: number, text: string, method: string): string |
   return undefined;
 }
 
-const KNOWN_METHODS = new Set([
-  'GET',
-  'POST',
-  'PUT',
-  'DELETE',
-  'PATCH',
-  'OPTIONS',
-  'HEAD',
-  'TRACE',
-  'CONNECT',
-]);
+/** Methods the server implements; 501 is right for any other (CONNECT too: the gateway is not a proxy). */
+const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE']);
 
 /** Runs `task` over `items` with `concurrency` at once. */
 async function pool<T>(
