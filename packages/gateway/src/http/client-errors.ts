@@ -1,4 +1,4 @@
-import { type ServerResponse, STATUS_CODES } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from './errors.js';
@@ -128,4 +128,23 @@ export function writeSocketError(socket: Duplex, error: GatewayError, body: stri
   for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
   s.resume();
   s.end(`${head}\r\n${body}`);
+}
+
+/**
+ * Answers a request whose `Expect` header asks for anything but `100-continue` with 417 in the OpenAI envelope
+ * (RFC 9110 §10.1.1), instead of Node's own empty 417 (the server's `checkExpectation` event).
+ */
+export function registerExpectationCheck(server: Server): void {
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const error = new GatewayError(417, `The expectation "${req.headers.expect ?? ''}" cannot be met`, {
+      code: 'expectation_failed',
+    });
+    const body = JSON.stringify(error.toBody());
+    res.writeHead(417, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
+    res.end(body);
+  });
 }

@@ -7,7 +7,7 @@ import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Router } from '../routing/router.js';
 import { registerApiKeyAuth } from './auth.js';
 import { registerJsonBodyParser } from './body-parser.js';
-import { registerHostCheck } from './client-errors.js';
+import { registerExpectationCheck, registerHostCheck } from './client-errors.js';
 import { errorHandlingOptions, registerErrorHandling } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { type InflightRequests, registerInflightTracking } from './inflight.js';
@@ -55,6 +55,7 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
   if (limits.maxConnections !== undefined) limitConnections(app.server, limits.maxConnections);
   registerShutdownGate(app);
   registerHostCheck(app);
+  registerExpectationCheck(app.server);
   registerBodyTimeout(app, limits);
   registerRequestClock(app);
   const inflight = registerInflightTracking(app);

@@ -73,6 +73,12 @@ describe("Node's HTTP parser errors", () => {
       501,
       'method_not_implemented',
     ],
+    [
+      'an Expect header other than 100-continue',
+      `GET /health HTTP/1.1\r\n${H}Expect: 99999\r\n\r\n`,
+      417,
+      'expectation_failed',
+    ],
     ['a 70 KB URL', `GET /v1/models?${'a'.repeat(70_000)} HTTP/1.1\r\n${H}\r\n`, 414, 'uri_too_long'],
     [
       '3,000 headers',
@@ -132,7 +138,7 @@ describe("fastify's routing and body errors", () => {
   const routes: [string, string, number, string][] = [
     ['DELETE', '/v1/models/x', 405, 'method_not_allowed'],
     ['PUT', '/v1/models', 405, 'method_not_allowed'],
-    ['GET', '/v1/chat/completions', 405, 'method_not_allowed'],
+    ['GET', '/v1/completions', 405, 'method_not_allowed'],
     ['POST', '/v1/nonexistent', 404, 'unknown_route'],
   ];
   for (const [method, path, status, code] of routes) {

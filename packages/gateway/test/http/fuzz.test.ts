@@ -4,8 +4,9 @@
  * types) through an HTTP client, and malformed HTTP written straight to sockets, against two real gateway
  * processes: one serving the embedded engine, one in front of an OpenAI-compatible upstream. Properties:
  * no 5xx (but 501 for a method the server does not implement), every error in its protocol's envelope, no
- * socket left hanging, and both processes still up and clean at the end. The seed is printed with any
- * failure; set `FUZZ_SEED` to replay it.
+ * socket left hanging, and both processes still up and clean at the end. The seed is fixed so that a
+ * run is reproducible and CI cannot turn red by chance; set `FUZZ_SEED` to explore other seeds (each failure
+ * prints its seed).
  */
 import fc from 'fast-check';
 import { Agent, request } from 'undici';
@@ -14,7 +15,7 @@ import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.j
 import { type GatewayProcess, MODELS_DIR, startGatewayProcess } from '../support/gateway-process.js';
 import { type RawExchange, rawExchange } from '../support/raw-http.js';
 
-const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 /** Requests through the HTTP client and raw socket exchanges, per gateway: 10,000 in all. */
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const RUNS = {
