@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from './support/fake-upstream.js';
 import { runCli, startGatewayProcess, writeTempConfig } from './support/gateway-process.js';
+import { type RefusingServer, startRefusingServer } from './support/refusing-server.js';
 
 let upstream: FakeUpstream;
+let offline: RefusingServer;
 
 beforeAll(async () => {
+  offline = await startRefusingServer();
   upstream = await startFakeUpstream({
     'GET /v1/models': { json: { object: 'list', data: [{ id: 'org/model-1', object: 'model' }] } },
   });
@@ -12,12 +15,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await upstream?.close();
+  await offline?.close();
 });
 
 const config = () => `
 providers:
   gpu-box: {type: vllm, base_url: "${upstream.url}/v1"}
-  offline: {type: llamacpp, base_url: "http://127.0.0.1:9/v1"}
+  offline: {type: llamacpp, base_url: "${offline.url}/v1"}
 models:
   - id: fast-chat
     deployments: [{provider: gpu-box, model: org/model-1}]

@@ -2,8 +2,10 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from './support/fake-upstream.js';
 import { type GatewayProcess, startGatewayProcess } from './support/gateway-process.js';
+import { type RefusingServer, startRefusingServer } from './support/refusing-server.js';
 
 let upstream: FakeUpstream;
+let dead: RefusingServer;
 let gateway: GatewayProcess;
 let client: OpenAI;
 
@@ -58,11 +60,12 @@ beforeAll(async () => {
       return { json: { id: 'ok', object: 'chat.completion', choices: [] } };
     },
   });
+  dead = await startRefusingServer();
   gateway = await startGatewayProcess({
     server: { body_limit: '4kb' },
     providers: {
       up: { type: 'vllm', base_url: `${upstream.url}/v1`, timeout: '1s' },
-      dead: { type: 'vllm', base_url: 'http://127.0.0.1:9/v1' },
+      dead: { type: 'vllm', base_url: `${dead.url}/v1` },
     },
     models: [{ id: 'dead-model', deployments: [{ provider: 'dead', model: 'x' }] }],
   });
@@ -72,6 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.stop();
   await upstream?.close();
+  await dead?.close();
 });
 
 const chat = (content: string, extra: object = {}) => ({

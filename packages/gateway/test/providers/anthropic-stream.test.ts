@@ -5,6 +5,7 @@ import { AnthropicConfigSchema } from '../../src/providers/anthropic/config.js';
 import { AnthropicProvider } from '../../src/providers/anthropic/provider.js';
 import { replayWholeAndByteByByte } from '../support/provider-harness.js';
 import { chunkDeltas, drainChunks, providerRequest } from '../support/provider-request.js';
+import { startRefusingServer } from '../support/refusing-server.js';
 import { ANTHROPIC_MESSAGES, useAnthropicHarness } from '../support/translated-provider-harness.js';
 
 const h = useAnthropicHarness();
@@ -228,17 +229,20 @@ describe('anthropic errors before the stream', () => {
   }
 
   it('an unreachable upstream is a 502', async () => {
+    const refusing = await startRefusingServer();
     const dead = new AnthropicProvider(
       'dead',
-      AnthropicConfigSchema.parse({ type: 'anthropic', base_url: 'http://127.0.0.1:9/v1' }),
+      AnthropicConfigSchema.parse({ type: 'anthropic', base_url: `${refusing.url}/v1` }),
     );
     try {
       const error = await dead
         .handle(providerRequest('chat.completions', streamBody()))
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ status: 502, failure: 'connect' });
+      expect(refusing.connections()).toBeGreaterThanOrEqual(1);
     } finally {
       await dead.close();
+      await refusing.close();
     }
   });
 });

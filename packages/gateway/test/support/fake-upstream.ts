@@ -96,6 +96,8 @@ export interface FakeUpstream {
   route(key: string, handler: FakeHandler): void;
   /** Number of responses still being written (e.g. streams the client has not aborted). */
   openResponses(): number;
+  /** Bytes of open responses not yet handed to the socket (what a reader that stopped reading holds back). */
+  unsentBytes(): number;
   close(): Promise<void>;
 }
 
@@ -150,6 +152,11 @@ export async function startFakeUpstream(routes: Record<string, FakeHandler> = {}
     requests,
     route: (key, handler) => table.set(key, handler),
     openResponses: () => open.size,
+    unsentBytes: () => {
+      let bytes = 0;
+      for (const res of open) bytes += res.writableLength;
+      return bytes;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of open) res.destroy();

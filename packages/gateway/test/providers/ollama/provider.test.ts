@@ -3,7 +3,7 @@ import { type GatewayError, UpstreamError } from '../../../src/http/errors.js';
 import { AbortSwitch } from '../../../src/providers/abort-switch.js';
 import { OllamaConfigSchema } from '../../../src/providers/ollama/config.js';
 import { OllamaProvider } from '../../../src/providers/ollama/provider.js';
-import { startFakeUpstream } from '../../support/fake-upstream.js';
+import { startRefusingServer } from '../../support/refusing-server.js';
 import { type Any, call, drain, useOllamaHarness } from './harness.js';
 
 const h = useOllamaHarness();
@@ -208,17 +208,18 @@ describe('OllamaProvider chat', () => {
   });
 
   it('reports an unreachable server as 502 upstream_unreachable', async () => {
-    const closed = await startFakeUpstream();
-    await closed.close();
+    const refusing = await startRefusingServer();
     const dead = new OllamaProvider(
       'dead',
-      OllamaConfigSchema.parse({ type: 'ollama', base_url: closed.url }),
+      OllamaConfigSchema.parse({ type: 'ollama', base_url: refusing.url }),
     );
     const err = (await dead
       .handle(call('chat.completions', { messages: [{ role: 'user', content: 'x' }] }))
       .catch((e: unknown) => e)) as UpstreamError;
     await dead.close();
+    await refusing.close();
     expect([err.status, err.code, err.retryable]).toEqual([502, 'upstream_unreachable', true]);
+    expect(refusing.connections()).toBeGreaterThanOrEqual(1);
   });
 });
 
