@@ -26,14 +26,23 @@ let client: OpenAI;
 beforeAll(async () => {
   upstream = await startFakeUpstream({
     'GET /v1/models': { json: { object: 'list', data: [{ id: 'upstream/model-a', object: 'model' }] } },
-    'POST /v1/chat/completions': (req) =>
-      (req.json as { stream?: boolean }).stream
-        ? {
-            headers: { 'content-type': 'text/event-stream' },
-            text: STREAM_LINES.join('') + 'data: [DONE]\n\n',
-            lineDelayMs: 50,
-          }
-        : { json: CHAT_RESPONSE },
+    'POST /v1/chat/completions': (req) => {
+      const body = req.json as { stream?: boolean; messages: { content: string }[] };
+      if (!body.stream) return { json: CHAT_RESPONSE };
+      // A long, slow stream for the client-disconnect test; every other test gets the short one.
+      if (body.messages[0]?.content === 'long') {
+        return {
+          headers: { 'content-type': 'text/event-stream' },
+          text: STREAM_LINES.join('').repeat(40),
+          lineDelayMs: 100,
+        };
+      }
+      return {
+        headers: { 'content-type': 'text/event-stream' },
+        text: STREAM_LINES.join('') + 'data: [DONE]\n\n',
+        lineDelayMs: 50,
+      };
+    },
     'POST /v1/completions': { json: { id: 'cmpl-up', object: 'text_completion', choices: [] } },
   });
   gateway = await startGatewayProcess({
@@ -119,14 +128,9 @@ describe('OpenAI-compatible passthrough', () => {
   });
 
   it('aborts the upstream request when the client disconnects mid-stream', async () => {
-    upstream.route('POST /v1/chat/completions', {
-      headers: { 'content-type': 'text/event-stream' },
-      text: STREAM_LINES.join('').repeat(40),
-      lineDelayMs: 100,
-    });
     const controller = new AbortController();
     const stream = await client.chat.completions.create(
-      { model: 'fast-chat', messages: [{ role: 'user', content: 'x' }], stream: true },
+      { model: 'fast-chat', messages: [{ role: 'user', content: 'long' }], stream: true },
       { signal: controller.signal },
     );
     let received = 0;
