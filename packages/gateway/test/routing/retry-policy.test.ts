@@ -69,6 +69,16 @@ describe('toUpstreamError', () => {
     );
   });
 
+  it('accepts anything thrown, even null or a cause with a non-string code', () => {
+    expect(toUpstreamError(null, 'gpu').message).toBe(
+      "upstream provider 'gpu' sent an invalid response (null)",
+    );
+    const numeric = new Error('odd', { cause: { code: 42 } });
+    expect(toUpstreamError(numeric, 'gpu').message).toBe(
+      "upstream provider 'gpu' sent an invalid response (odd)",
+    );
+  });
+
   it('returns gateway errors unchanged', () => {
     const original = new GatewayError(400, 'bad');
     expect(toUpstreamError(original, 'gpu')).toBe(original);
