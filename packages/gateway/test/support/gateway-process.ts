@@ -16,6 +16,15 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 /** The shared GGUF models (env `SWITCHYARD_MODELS_DIR`, default `../shared/models` beside the repo). */
 export const MODELS_DIR = process.env.SWITCHYARD_MODELS_DIR ?? join(REPO_ROOT, '..', 'shared', 'models');
 
+/**
+ * The environment of a started gateway: the test's own, `NODE_V8_COVERAGE` when `npm run coverage` asks for
+ * coverage of child processes (`SWITCHYARD_CHILD_V8_COVERAGE`, tools/coverage.ts), then `env`.
+ */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const coverage = process.env.SWITCHYARD_CHILD_V8_COVERAGE;
+  return { ...process.env, ...(coverage ? { NODE_V8_COVERAGE: coverage } : {}), ...env };
+}
+
 /** A running gateway process. */
 export interface GatewayProcess {
   /** `http://127.0.0.1:PORT`. */
@@ -43,7 +52,7 @@ export async function startGatewayProcess(
   const file = join(dir, 'switchyard.yaml');
   writeFileSync(file, typeof config === 'string' ? config : stringify(config));
   const child = spawn(process.execPath, [CLI, 'serve', '--config', file, '--port', '0'], {
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -97,7 +106,7 @@ export function runCli(
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [CLI, ...args], { env: childEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
