@@ -42,6 +42,7 @@ const rateLimited = (retryAfterMs?: number) =>
 describe('DeploymentState circuit breaker', () => {
   it('opens after failureThreshold consecutive failures, for cooldownMs', () => {
     const d = deployment();
+    expect([d.isAvailable(NOW), d.rateLimited, d.snapshot(NOW).state]).toEqual([true, false, 'healthy']);
     d.recordFailure(serverError(), NOW);
     d.recordFailure(serverError(), NOW);
     expect(d.isAvailable(NOW)).toBe(true);
