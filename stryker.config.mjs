@@ -1,6 +1,6 @@
 /**
  * Mutation testing (StrykerJS, https://stryker-mutator.io/docs/stryker-js/configuration/): `npm run test:mutation`
- * mutates the core modules (routing, protocol translation, the HTTP layer, the client's transport) and runs the
+ * mutates the core modules (routing, protocol translation and the shared wire codecs, the HTTP layer, the client's transport) and runs the
  * in-process tests against each mutant (vitest.mutation.config.ts). Narrow a run with
  * `npm run test:mutation -- --mutate packages/gateway/src/routing/retry-policy.ts`. Reports: reports/mutation/.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
@@ -14,6 +14,7 @@ export default {
     'packages/gateway/src/protocol/**/*.ts',
     'packages/gateway/src/protocols/**/*.ts',
     'packages/gateway/src/http/**/*.ts',
+    'packages/wire/src/**/*.ts',
     'packages/client/src/transport.ts',
   ],
   coverageAnalysis: 'perTest',

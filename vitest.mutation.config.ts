@@ -18,7 +18,7 @@ function testFiles(dir: string): string[] {
   });
 }
 
-const inProcess = ['packages/gateway/test', 'packages/client/test']
+const inProcess = ['packages/wire/test', 'packages/gateway/test', 'packages/client/test']
   .flatMap((dir) => testFiles(join(root, dir)))
   .filter((file) => !readFileSync(file, 'utf8').includes('gateway-process'))
   .map((file) => relative(root, file));

@@ -1,5 +1,5 @@
 /**
- * `npm run coverage`: line, branch and function coverage of packages/gateway/src and packages/client/src from
+ * `npm run coverage`: line, branch and function coverage of packages/{wire,gateway,client}/src from
  * both kinds of tests. In-process tests are measured by vitest's V8 provider (`@vitest/coverage-v8`); every
  * gateway process a test starts writes raw V8 coverage (`NODE_V8_COVERAGE`, see
  * packages/gateway/test/support/gateway-process.ts), which c8 maps back to the TypeScript sources through the
@@ -21,7 +21,7 @@ const OUT = join(ROOT, 'coverage');
 const IN_PROCESS = join(OUT, 'in-process');
 const CHILDREN_RAW = join(OUT, 'children-v8');
 const CHILDREN = join(OUT, 'children');
-const SOURCES = ['packages/gateway/src/**/*.ts', 'packages/client/src/**/*.ts'];
+const SOURCES = ['packages/wire/src/**/*.ts', 'packages/gateway/src/**/*.ts', 'packages/client/src/**/*.ts'];
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(CHILDREN_RAW, { recursive: true });
@@ -29,7 +29,7 @@ mkdirSync(CHILDREN_RAW, { recursive: true });
 const run = (command: string, args: string[], env: Record<string, string> = {}) =>
   execFileSync(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
 
-run('npx', ['tsc', '-b', 'packages/gateway', 'packages/client']);
+run('npx', ['tsc', '-b', 'packages/wire', 'packages/gateway', 'packages/client']);
 try {
   run(
     'npx',
