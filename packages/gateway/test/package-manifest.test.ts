@@ -18,9 +18,12 @@ interface Manifest {
 const read = <T>(path: string): T => JSON.parse(readFileSync(join(REPO_ROOT, path), 'utf8')) as T;
 const root = read<Manifest>('package.json');
 const gateway = read<Manifest>('packages/gateway/package.json');
-const lock = read<{ packages: Record<string, { version?: string; hasInstallScript?: boolean }> }>(
-  'package-lock.json',
-);
+const lock = read<{
+  packages: Record<
+    string,
+    { version?: string; hasInstallScript?: boolean; link?: boolean; resolved?: string }
+  >;
+}>('package-lock.json');
 const EXACT = /^\d+\.\d+\.\d+(-[\w.]+)?$/;
 
 describe('package manifests', () => {
@@ -32,8 +35,10 @@ describe('package manifests', () => {
     expect(Object.keys(all).length).toBeGreaterThan(0);
     for (const [name, version] of Object.entries(all)) {
       expect(version, name).toMatch(EXACT);
-      const installed =
+      let installed =
         lock.packages[`node_modules/${name}`] ?? lock.packages[`packages/gateway/node_modules/${name}`];
+      // A workspace package (`@switchyard/wire`) is a link to its folder, whose entry has the version.
+      if (installed?.link && installed.resolved) installed = lock.packages[installed.resolved];
       expect(installed?.version, name).toBe(version);
     }
   });
