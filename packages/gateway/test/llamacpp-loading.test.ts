@@ -47,7 +47,7 @@ describe('llama-server loading its model', () => {
     const loading = await embed();
     expect(loading.res.status).toBe(503);
     expect(loading.body).toEqual({
-      error: { message: 'Loading model', type: 'unavailable_error', param: null, code: 503 },
+      error: { message: 'Loading model (unavailable_error)', type: 'server_error', param: null, code: 503 },
     });
     expect(loading.res.headers.get('x-switchyard-attempts')).toBe('3');
     expect(upstream.requests.filter((r) => r.path === '/v1/embeddings').length - before).toBe(3);
