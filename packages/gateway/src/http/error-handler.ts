@@ -218,3 +218,29 @@ function matchParametric(routeMethods: ReadonlyMap<string, string[]>, path: stri
   }
   return undefined;
 }
+
+/**
+ * Answers a routed request that failed: when the client already went away its socket is destroyed and nothing
+ * is written; otherwise `err` is written by `write` (default {@link sendError}), an error that is not a
+ * {@link GatewayError} being logged and replaced by a generic 500 `internal_error` (no stack trace leaves).
+ */
+export function answerFailure(
+  reply: FastifyReply,
+  client: { readonly aborted: boolean },
+  err: unknown,
+  write: (reply: FastifyReply, error: GatewayError) => void = sendError,
+): void {
+  if (client.aborted) {
+    reply.raw.destroy();
+    return;
+  }
+  if (!(err instanceof GatewayError)) reply.request.log.error({ err }, 'request failed');
+  write(
+    reply,
+    err instanceof GatewayError
+      ? err
+      : new GatewayError(500, 'The server had an error while processing your request', {
+          code: 'internal_error',
+        }),
+  );
+}

@@ -4,7 +4,7 @@ import { AbortSwitch } from '../providers/abort-switch.js';
 import type { Endpoint } from '../providers/provider.js';
 import type { ModelRegistry, ServedModel } from '../routing/model-registry.js';
 import type { Router } from '../routing/router.js';
-import { sendError } from './error-handler.js';
+import { answerFailure } from './error-handler.js';
 import { GatewayError } from './errors.js';
 import { chatCompletionBody, completionBody, embeddingBody } from './request-schemas.js';
 import { writeRouted } from './respond.js';
@@ -88,19 +88,7 @@ export async function handleInference(
     });
     request.server.metrics.observeOverhead(endpoint, await writeRouted(res, routed, request));
   } catch (err) {
-    if (client.aborted) {
-      res.destroy();
-      return;
-    }
-    if (!(err instanceof GatewayError)) request.log.error({ err }, 'request failed');
-    sendError(
-      reply,
-      err instanceof GatewayError
-        ? err
-        : new GatewayError(500, 'The server had an error while processing your request', {
-            code: 'internal_error',
-          }),
-    );
+    answerFailure(reply, client, err);
   }
 }
 

@@ -6,7 +6,8 @@
  * replaced) and its bytes are piped back.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError } from '../../http/errors.js';
+import { answerFailure } from '../../http/error-handler.js';
+import type { GatewayError } from '../../http/errors.js';
 import { writeRouted } from '../../http/respond.js';
 import { anthropicError } from '../../protocols/anthropic/error-envelope.js';
 import { messagesToChat } from '../../protocols/anthropic/messages-to-chat.js';
@@ -60,17 +61,7 @@ export async function handleMessages(
       await writeRouted(res, { ...routed, response }, request),
     );
   } catch (err) {
-    if (client.aborted) {
-      res.destroy();
-      return;
-    }
-    if (!(err instanceof GatewayError)) request.log.error({ err }, 'request failed');
-    writeError(
-      reply,
-      err instanceof GatewayError
-        ? err
-        : new GatewayError(500, 'The server had an error while processing your request'),
-    );
+    answerFailure(reply, client, err, writeError);
   }
 }
 
