@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayError } from '../src/core/errors.js';
 import { ChunkSpool } from '../src/http/chunk-spool.js';
-import { GatewayError } from '../src/http/errors.js';
 import { PEEK_MEMORY_BYTES, peekMultipartModel } from '../src/http/multipart-model-peek.js';
 
 const BOUNDARY = 'switchyard-test-boundary';

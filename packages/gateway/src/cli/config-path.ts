@@ -1,5 +1,5 @@
-import { ConfigError, loadConfigFile } from '../config/load.js';
 import type { GatewayConfig } from '../config/schema.js';
+import { ConfigError, loadConfigFile } from '../load-config.js';
 
 /**
  * Loads the config named by `--config`, else `SWITCHYARD_CONFIG`, else `./switchyard.yaml`.

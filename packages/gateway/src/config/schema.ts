@@ -3,7 +3,7 @@
  * `type` (see providers/catalog.ts), so adding a provider type never touches this file.
  */
 import { z } from 'zod';
-import { deploymentRoutingFields, modelRoutingFields } from '../routing/routing-config.js';
+import { deploymentRoutingFields, modelRoutingFields } from './routing-fields.js';
 import { durationMs, sizeBytes } from './units.js';
 
 /** Provider ids and model ids: what may appear as a key under `providers:` (letters, digits, `._-`). */

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 
 /** Paths reachable without a key (liveness only). */
 const PUBLIC_PATHS = new Set(['/health']);

@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 
 /**
  * Errors Node's HTTP parser raises before a request reaches fastify (the server's `clientError` event),

@@ -5,8 +5,8 @@ import type {
   FastifyRequest,
   FastifyServerOptions,
 } from 'fastify';
+import { GatewayError } from '../core/errors.js';
 import { connectError, parserError, writeSocketError } from './client-errors.js';
-import { GatewayError } from './errors.js';
 import { endStreamWithError } from './respond.js';
 
 /** An error as a client protocol's envelope: the status, body and extra headers to send. */

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
+import { GatewayError } from '../core/errors.js';
 import { ChunkSpool } from './chunk-spool.js';
-import { GatewayError } from './errors.js';
 
 /** Bytes of a multipart body read ahead in memory before the rest of the read-ahead spills to disk. */
 export const PEEK_MEMORY_BYTES = 256 * 1024;

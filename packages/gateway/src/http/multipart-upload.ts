@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 import { type PeekedUpload, peekMultipartModel } from './multipart-model-peek.js';
 
 /** A multipart upload on its way to a provider (see `ProviderRequest.upload`). */

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../core/errors.js';
 import { AbortSwitch } from '../providers/abort-switch.js';
 import type { Endpoint } from '../providers/provider.js';
 import type { ModelRegistry, ServedModel } from '../routing/model-registry.js';
 import type { Router } from '../routing/router.js';
 import { answerFailure } from './error-handler.js';
-import { GatewayError } from './errors.js';
 import { chatCompletionBody, completionBody, embeddingBody } from './request-schemas.js';
 import { writeRouted } from './respond.js';
 

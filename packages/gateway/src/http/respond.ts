@@ -1,15 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { GatewayError } from '../core/errors.js';
+import { ATTEMPTS_HEADER, OVERHEAD_HEADER } from '../core/headers.js';
 import { secretRedactor } from '../core/redactor.js';
 import { SSE_DONE, sseData } from '../protocol/sse.js';
 import { WholeBody } from '../routing/guarded-response.js';
 import type { RoutedResponse } from '../routing/router.js';
-import { GatewayError } from './errors.js';
-
-/** Response header: milliseconds the gateway itself spent on the request before answering (not upstream wait). */
-export const OVERHEAD_HEADER = 'x-switchyard-overhead-ms';
-/** Response header: upstream attempts made for this request. */
-export const ATTEMPTS_HEADER = 'x-switchyard-attempts';
 
 /** Timing of one request, for the overhead header and metric. */
 export interface RequestClock {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../core/errors.js';
 
 /**
  * Refuses requests that arrive while the server is closing (on connections kept alive from before) with

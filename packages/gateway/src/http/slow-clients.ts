@@ -1,9 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../core/errors.js';
 import { writeSocketError } from './client-errors.js';
 import { errorPayload } from './error-handler.js';
-import { GatewayError } from './errors.js';
 
 /**
  * Limits that keep slow or idle clients from holding sockets: the time allowed for request headers, for a

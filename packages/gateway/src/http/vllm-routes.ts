@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../core/errors.js';
 import type { Endpoint } from '../providers/provider.js';
 import type { Router } from '../routing/router.js';
-import { GatewayError } from './errors.js';
 import { handleInference, OPENAI_PREFIXES } from './openai-routes.js';
 import {
   classifyBody,

@@ -1,7 +1,5 @@
-import { GatewayError } from '../http/errors.js';
-
-/** Response header listing request parameters dropped because the provider cannot honour them. */
-export const DROPPED_PARAMS_HEADER = 'x-switchyard-dropped-params';
+import { GatewayError } from '../core/errors.js';
+import { DROPPED_PARAMS_HEADER } from '../core/headers.js';
 
 /** The {@link DROPPED_PARAMS_HEADER} for `names` (joined with `, `), or no header when nothing was dropped. */
 export function droppedParamsHeader(names: readonly string[]): Record<string, string> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { TimeoutsSchema } from '../config/timeouts.js';
 import { durationMs } from '../config/units.js';
-import { TimeoutsSchema } from '../routing/timeouts.js';
 import type { Provider, ProviderContext } from './provider.js';
 
 /** Settings every provider type accepts under `providers.<id>` in switchyard.yaml. */

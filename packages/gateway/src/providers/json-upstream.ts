@@ -1,11 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { type Agent, type Dispatcher, request } from 'undici';
-import { UpstreamError } from '../http/errors.js';
+import {
+  connectTimeoutMs,
+  DEFAULT_TIMEOUTS,
+  PROBE_TIMEOUT_MS,
+  type TimeoutsConfig,
+} from '../config/timeouts.js';
+import { UpstreamError } from '../core/errors.js';
 import { decodeSse, SseDecodeError } from '../protocol/sse-decode.js';
 import { parseRetryAfter, transportError } from './openai-compatible/upstream-errors.js';
 import type { ProviderRequest } from './provider.js';
-import { DEFAULT_UPSTREAM_TIMEOUT_MS, upstreamAgent } from './upstream-agent.js';
+import { upstreamAgent } from './upstream-agent.js';
 
 /** Turns a non-2xx upstream response into the client-facing error (provider-specific error bodies). */
 export type StatusErrorMapper = (
@@ -24,15 +30,14 @@ export interface JsonUpstreamOptions {
   headers: Record<string, string>;
   /** Total time for one request and for the gap between body chunks, in ms. */
   timeoutMs: number;
+  /** Time allowed to open a connection, in ms. */
+  connectTimeoutMs: number;
   /** Keep-alive connections to the upstream origin. */
   maxConnections: number;
   /** Verify the upstream's TLS certificate. */
   tlsVerify: boolean;
   statusError: StatusErrorMapper;
 }
-
-/** Time allowed for model listing (discovery and health probes), in ms. */
-const PROBE_TIMEOUT_MS = 5_000;
 
 /**
  * A keep-alive JSON client for one translated upstream (undici Agent from upstream-agent.ts).
@@ -127,6 +132,8 @@ export interface JsonUpstreamConfig {
   base_url: string;
   /** Total time for one request, in ms; 10 minutes when absent. */
   timeout?: number | undefined;
+  /** The provider's `timeouts:` block (`connect` is applied to the connection pool). */
+  timeouts?: TimeoutsConfig | undefined;
   max_connections: number;
   tls_verify: boolean;
 }
@@ -146,7 +153,8 @@ export function jsonUpstreamFor(
     providerId,
     baseUrl: config.base_url.replace(/\/+$/, ''),
     headers,
-    timeoutMs: config.timeout ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+    timeoutMs: config.timeout ?? DEFAULT_TIMEOUTS.total,
+    connectTimeoutMs: connectTimeoutMs(config),
     maxConnections: config.max_connections,
     tlsVerify: config.tls_verify,
     statusError,

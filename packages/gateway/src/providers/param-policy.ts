@@ -1,5 +1,5 @@
 import { isNeutralValue } from '@switchyard/wire';
-import { GatewayError } from '../http/errors.js';
+import { GatewayError } from '../core/errors.js';
 import { applyUnsupportedParams, droppedParamsHeader } from '../protocol/unsupported-params.js';
 import { type ProviderCapabilities, supportedFields } from './capabilities.js';
 import type { Endpoint } from './provider.js';

@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { GatewayError } from '../http/errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { AbortWatch } from './abort-switch.js';
 
 /**

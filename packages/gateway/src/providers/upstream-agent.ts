@@ -1,12 +1,7 @@
 import { Agent } from 'undici';
 
-/** Default total time for one upstream request when the provider sets no `timeout`: 10 minutes, in ms. */
-export const DEFAULT_UPSTREAM_TIMEOUT_MS = 600_000;
-
 /** Idle keep-alive sockets are closed after this long, in ms. */
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
-/** Time allowed to open a connection (TCP and TLS), in ms. */
-const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Settings of an {@link upstreamAgent}. */
 export interface UpstreamAgentOptions {
@@ -14,6 +9,8 @@ export interface UpstreamAgentOptions {
   maxConnections: number;
   /** Time allowed until response headers and between body chunks, in ms. */
   timeoutMs: number;
+  /** Time allowed to open a connection (TCP and TLS), in ms: the provider's `timeouts.connect`. */
+  connectTimeoutMs: number;
   /** Verify the upstream's TLS certificate (config `tls_verify`); undici's default (verify) when absent. */
   tlsVerify?: boolean;
 }
@@ -30,7 +27,7 @@ export function upstreamAgent(options: UpstreamAgentOptions): Agent {
     bodyTimeout: options.timeoutMs,
     connect: {
       ...(options.tlsVerify === undefined ? {} : { rejectUnauthorized: options.tlsVerify }),
-      timeout: CONNECT_TIMEOUT_MS,
+      timeout: options.connectTimeoutMs,
     },
   });
 }

@@ -1,4 +1,4 @@
-import { GatewayError } from '../http/errors.js';
+import { GatewayError } from '../core/errors.js';
 
 /**
  * A deployment has no slot for the request: its queue is full or the wait timed out. Status 429 with

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { GatewayError, UpstreamError } from '../http/errors.js';
+import { GatewayError, UpstreamError } from '../core/errors.js';
 import { AbortSwitch, type AbortWatch } from '../providers/abort-switch.js';
 import type { AttemptHooks } from './guarded-response.js';
 import type { Deployment } from './model-registry.js';
-import type { RequestScope } from './request-scope.js';
+import type { RequestScope, ScopedAttempt } from './request-scope.js';
 import { toUpstreamError } from './retry-policy.js';
 import { type Expiry, Watchdog } from './watchdog.js';
 
@@ -12,7 +12,7 @@ import { type Expiry, Watchdog } from './watchdog.js';
  * the provider (aborted by the request scope or by its {@link Watchdog}), returns the slot and records the
  * outcome on the deployment exactly once.
  */
-export class Attempt implements AttemptHooks {
+export class Attempt implements AttemptHooks, ScopedAttempt {
   readonly timing = { waitMs: 0 };
   ended = false;
   private readonly abortSwitch = new AbortSwitch();

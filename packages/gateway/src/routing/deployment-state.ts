@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { type GatewayError, UpstreamError } from '../http/errors.js';
+import { type GatewayError, UpstreamError } from '../core/errors.js';
 import { AdmissionQueue } from './admission-queue.js';
 import type { LoadView } from './strategies.js';
 

@@ -6,7 +6,7 @@
  * release, outcome).
  */
 import { performance } from 'node:perf_hooks';
-import { UpstreamError } from '../http/errors.js';
+import { UpstreamError } from '../core/errors.js';
 import type { ProviderResponse } from '../providers/provider.js';
 
 /** What a guarded response reports to its upstream attempt. */

@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { GatewayConfig, ModelConfig } from '../config/schema.js';
+import type { ProviderTimeoutSettings, Timeouts } from '../config/timeouts.js';
+import { PROBE_TIMEOUT_MS } from '../config/timeouts.js';
 import type { Capability, DiscoveredModel, ModelOptions, Provider } from '../providers/provider.js';
 import { type DeploymentSnapshot, DeploymentState } from './deployment-state.js';
 import { type ModelRouting, resolveDeploymentSettings, resolveModelRouting } from './routing-config.js';
 import type { Rotation } from './strategies.js';
-import { type ProviderTimeoutSettings, resolveTimeouts, type Timeouts } from './timeouts.js';
+import { resolveTimeouts } from './timeouts.js';
 
 /** One way to serve a model: a provider and the upstream model name there. */
 export interface Deployment {
@@ -60,9 +62,6 @@ export interface ProviderStatus {
 
 /** Default interval between discovery/health refreshes of a provider, ms. */
 const DEFAULT_REFRESH_MS = 60_000;
-/** Time allowed for a health probe of a cooling deployment, ms. */
-const PROBE_TIMEOUT_MS = 5_000;
-
 /**
  * The model table: explicit `models:` from config plus models discovered from providers (served under their
  * own names; explicit ids win; the same name discovered on several providers gets one deployment per provider,

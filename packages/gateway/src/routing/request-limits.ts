@@ -5,7 +5,7 @@
  * answer is worded as vLLM's (400 `context_length_exceeded`, vLLM "OpenAI-Compatible Server":
  * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html) so clients that parse it keep working.
  */
-import { GatewayError } from '../http/errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { Endpoint } from '../providers/provider.js';
 
 /** The `server:` limits (config/schema.ts). */

@@ -1,6 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { AbortSwitch, type AbortWatch } from '../providers/abort-switch.js';
-import type { Attempt } from './attempt.js';
+
+/** What a request scope needs of its current upstream attempt (attempt.ts implements it). */
+export interface ScopedAttempt {
+  /** True once the attempt's response ended or it failed. */
+  readonly ended: boolean;
+  /** Aborts the attempt's upstream call with `reason`. */
+  abort(reason: unknown): void;
+}
 
 /**
  * One client request while routing owns it: from dispatch until its response body ended (or dispatch
@@ -16,7 +23,7 @@ export class RequestScope {
   /** `performance.now()` ms by which the whole request must be over. */
   deadline = Number.POSITIVE_INFINITY;
   /** The upstream attempt under way, if any. */
-  attempt: Attempt | undefined;
+  attempt: ScopedAttempt | undefined;
   private responding = false;
   private closed = false;
 
@@ -72,7 +79,7 @@ export class RequestScope {
   }
 
   /** Called by an attempt when it ended. */
-  attemptEnded(attempt: Attempt): void {
+  attemptEnded(attempt: ScopedAttempt): void {
     if (this.attempt === attempt && this.responding) this.close();
   }
 

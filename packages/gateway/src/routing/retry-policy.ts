@@ -3,7 +3,7 @@
  * statuses 408, 429, 500, 502, 503, 504 (`UpstreamError.retryable`); the wait is exponential backoff with
  * jitter, stretched to the upstream's `Retry-After` (RFC 9110 §10.2.3) when that is within the cap.
  */
-import { GatewayError, UpstreamError } from '../http/errors.js';
+import { GatewayError, UpstreamError } from '../core/errors.js';
 
 /** First backoff step, ms. */
 export const BACKOFF_BASE_MS = 100;

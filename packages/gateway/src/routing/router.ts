@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { GatewayError } from '../http/errors.js';
-import { ATTEMPTS_HEADER } from '../http/respond.js';
+import { GatewayError } from '../core/errors.js';
+import { ATTEMPTS_HEADER } from '../core/headers.js';
 import type { AbortWatch } from '../providers/abort-switch.js';
 import type { Endpoint, ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import { CapacityError } from './admission-queue.js';

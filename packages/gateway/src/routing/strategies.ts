@@ -2,7 +2,7 @@
  * Deployment selection strategies. Each picks one deployment among the candidates routing may still try
  * (available, not yet tried by this request); all run in O(candidates) without allocating.
  */
-import type { RoutingStrategy } from './routing-config.js';
+import type { RoutingStrategy } from '../config/routing-fields.js';
 
 /** What a strategy reads from a deployment. */
 export interface LoadView {

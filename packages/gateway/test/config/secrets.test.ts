@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
 import { configuredSecrets, isSecretVariable } from '../../src/config/secrets.js';
+import { parseConfig } from '../../src/load-config.js';
 
 describe('configured secrets', () => {
   it('collects API keys, provider credentials and values of secret-named variables', () => {

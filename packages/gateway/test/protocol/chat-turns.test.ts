@@ -1,6 +1,6 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/http/errors.js';
+import { GatewayError } from '../../src/core/errors.js';
 import { mapChatTurns, type TurnMapper } from '../../src/protocol/chat-turns.js';
 
 type Turn = { role: string; items: string[] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/http/errors.js';
+import { GatewayError } from '../../src/core/errors.js';
 import { jsonResponseFormat } from '../../src/protocol/chat-request.js';
 
 // OpenAI API reference, Create chat completion: https://platform.openai.com/docs/api-reference/chat/create

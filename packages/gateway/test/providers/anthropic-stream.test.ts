@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError, UpstreamError } from '../../src/http/errors.js';
+import { GatewayError, UpstreamError } from '../../src/core/errors.js';
 import { AbortSwitch } from '../../src/providers/abort-switch.js';
 import { AnthropicConfigSchema } from '../../src/providers/anthropic/config.js';
 import { AnthropicProvider } from '../../src/providers/anthropic/provider.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { UpstreamError } from '../../src/http/errors.js';
+import type { UpstreamError } from '../../src/core/errors.js';
 import { jsonBody, providerRequest } from '../support/provider-request.js';
 import { rejection } from '../support/rejections.js';
 import { GEMINI_GENERATE, useGeminiHarness } from '../support/translated-provider-harness.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../src/http/errors.js';
+import { UpstreamError } from '../../src/core/errors.js';
 import { type DrainedChunks, replayWholeAndByteByByte } from '../support/provider-harness.js';
 import { chunkDeltas, drainChunks, providerRequest } from '../support/provider-request.js';
 import { useGeminiHarness } from '../support/translated-provider-harness.js';

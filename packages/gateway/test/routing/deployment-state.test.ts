@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GatewayError, UpstreamError } from '../../src/http/errors.js';
+import { GatewayError, UpstreamError } from '../../src/core/errors.js';
 import { type DeploymentSettings, DeploymentState } from '../../src/routing/deployment-state.js';
 
 const SETTINGS: DeploymentSettings = {

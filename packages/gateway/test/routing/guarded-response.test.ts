@@ -4,7 +4,7 @@
  * is closed on an SSE event boundary.
  */
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../src/http/errors.js';
+import { UpstreamError } from '../../src/core/errors.js';
 import type { ProviderResponse } from '../../src/providers/provider.js';
 import { type AttemptHooks, guardResponse, WholeBody } from '../../src/routing/guarded-response.js';
 

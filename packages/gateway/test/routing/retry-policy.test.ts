@@ -5,7 +5,7 @@
  * within the cap.
  */
 import { describe, expect, it } from 'vitest';
-import { GatewayError, UpstreamError } from '../../src/http/errors.js';
+import { GatewayError, UpstreamError } from '../../src/core/errors.js';
 import {
   BACKOFF_BASE_MS,
   BACKOFF_MAX_MS,

@@ -3,7 +3,7 @@
  * message.
  */
 import { expect } from 'vitest';
-import { GatewayError } from '../../src/http/errors.js';
+import { GatewayError } from '../../src/core/errors.js';
 
 /**
  * The error `promise` rejects with; the test fails when it resolves or rejects with anything else.

@@ -4,8 +4,8 @@
  * Errors: https://docs.anthropic.com/en/api/errors, "Request id").
  */
 import type { FastifyRequest } from 'fastify';
+import type { GatewayError } from '../../core/errors.js';
 import type { ErrorRenderer, RenderedError } from '../../http/error-handler.js';
-import type { GatewayError } from '../../http/errors.js';
 import { anthropicError } from '../../protocols/anthropic/error-envelope.js';
 
 /** The header an Anthropic SDK sends on every request (Anthropic API reference, Versioning). */

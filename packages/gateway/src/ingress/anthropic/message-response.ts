@@ -5,7 +5,7 @@
  * An answer a provider already gave in Anthropic's protocol (passthrough) keeps its bytes.
  */
 
-import { UpstreamError } from '../../http/errors.js';
+import { UpstreamError } from '../../core/errors.js';
 import { peekFirst } from '../../protocol/async-iterables.js';
 import { newId } from '../../protocol/ids.js';
 import { chatToMessage } from '../../protocols/anthropic/chat-to-message.js';

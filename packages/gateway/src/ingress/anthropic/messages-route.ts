@@ -6,8 +6,8 @@
  * replaced) and its bytes are piped back.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { GatewayError } from '../../core/errors.js';
 import { answerFailure } from '../../http/error-handler.js';
-import type { GatewayError } from '../../http/errors.js';
 import { writeRouted } from '../../http/respond.js';
 import { anthropicError } from '../../protocols/anthropic/error-envelope.js';
 import { messagesToChat } from '../../protocols/anthropic/messages-to-chat.js';

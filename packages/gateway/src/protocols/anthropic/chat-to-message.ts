@@ -3,7 +3,7 @@
  * https://docs.anthropic.com/en/api/messages, "Response"), plus the stop-reason and usage mappings the
  * stream transcoder shares.
  */
-import { UpstreamError } from '../../http/errors.js';
+import { UpstreamError } from '../../core/errors.js';
 import { newId } from '../../protocol/ids.js';
 import { anthropicToolId } from './tool-ids.js';
 

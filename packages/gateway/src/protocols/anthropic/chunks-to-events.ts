@@ -13,7 +13,7 @@
  * open block and opens the next one. Tool-call arguments are sent as `input_json_delta` fragments as they
  * arrive.
  */
-import { UpstreamError } from '../../http/errors.js';
+import { UpstreamError } from '../../core/errors.js';
 import { type ChatUsage, messageUsage, type StopReason, stopReason } from './chat-to-message.js';
 import { anthropicToolId } from './tool-ids.js';
 

@@ -2,7 +2,7 @@
  * Gateway errors in Anthropic's error envelope `{"type":"error","error":{"type","message"},"request_id"}`
  * with Anthropic's statuses (Anthropic API reference, Errors: https://docs.anthropic.com/en/api/errors).
  */
-import { GatewayError } from '../../http/errors.js';
+import { GatewayError } from '../../core/errors.js';
 
 /** Anthropic's `error.type` values (Errors reference, "HTTP errors"). */
 const ERROR_TYPES: ReadonlySet<string> = new Set([

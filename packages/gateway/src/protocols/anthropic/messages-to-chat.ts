@@ -25,7 +25,7 @@
  * (the model decides, or does not think), `output_config.effort: "high"` (Anthropic's default effort),
  * `citations` on text blocks and `redacted_thinking` blocks (opaque to every other provider).
  */
-import { invalidParam } from '../../http/errors.js';
+import { invalidParam } from '../../core/errors.js';
 
 /** An Anthropic content block as sent in a request (Messages reference, "content"). */
 type Block = Record<string, unknown> & { type?: unknown };

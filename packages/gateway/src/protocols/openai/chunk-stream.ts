@@ -5,7 +5,7 @@
  * `data: <chunk JSON>` event per chunk, `data: [DONE]` last; an error after the stream began arrives as
  * `data: {"error": {...}}`.
  */
-import { UpstreamError } from '../../http/errors.js';
+import { UpstreamError } from '../../core/errors.js';
 import { decodeSse, eventObject } from '../../protocol/sse-decode.js';
 
 /**

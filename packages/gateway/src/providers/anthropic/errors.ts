@@ -6,7 +6,8 @@
  * 529 `overloaded_error`, which becomes 503 so that OpenAI clients treat it as a retryable server error.
  */
 import type { Dispatcher } from 'undici';
-import { normalizeErrorBody, UpstreamError } from '../../http/errors.js';
+import { UpstreamError } from '../../core/errors.js';
+import { normalizeErrorBody } from '../../protocols/openai/error-body.js';
 import { toOpenAIErrorKind } from '../../protocols/openai/error-types.js';
 import { retryAfterOptions } from '../json-upstream.js';
 import { readErrorBody } from '../openai-compatible/upstream-errors.js';

@@ -7,7 +7,7 @@ import type {
   ChatCompletionMessageFunctionToolCall,
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import { UpstreamError } from '../../http/errors.js';
+import { UpstreamError } from '../../core/errors.js';
 import type { FinishReason } from '../../protocol/chat-chunks.js';
 
 /** Anthropic `usage` (Anthropic API reference, Messages); nullable counts are treated as 0. */

@@ -1,5 +1,5 @@
 import { Template } from '@huggingface/jinja';
-import { GatewayError, invalidParam } from '../../http/errors.js';
+import { GatewayError, invalidParam } from '../../core/errors.js';
 
 /**
  * A chat message as chat templates expect it: OpenAI's message shape with `content` flattened to a string

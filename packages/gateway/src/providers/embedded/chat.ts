@@ -1,4 +1,4 @@
-import { invalidParam } from '../../http/errors.js';
+import { invalidParam } from '../../core/errors.js';
 import { newId, unixSeconds } from '../../protocol/ids.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
 import { type ChoiceResult, collectChoice, interleave, usage } from './choices.js';

@@ -1,5 +1,5 @@
 import type { Token } from 'node-llama-cpp';
-import { invalidParam } from '../../http/errors.js';
+import { invalidParam } from '../../core/errors.js';
 import { newId, unixSeconds } from '../../protocol/ids.js';
 import type { ParamPolicy } from '../param-policy.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../http/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import type { Endpoint } from '../provider.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Token } from 'node-llama-cpp';
-import { GatewayError, invalidParam } from '../../http/errors.js';
+import { GatewayError, invalidParam } from '../../core/errors.js';
 import type { ParamPolicy } from '../param-policy.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
 import { EMBEDDED_UNSUPPORTED } from './capabilities.js';

@@ -1,5 +1,5 @@
 import type { LlamaGrammar, Token } from 'node-llama-cpp';
-import { GatewayError } from '../../http/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import type { ModelEngine } from './engine.js';
 import { isCompleteJsonValue } from './grammar.js';
 import { loadedLlamaModule } from './llama-module.js';

@@ -1,5 +1,5 @@
 import type { GbnfJsonObjectSchema, LlamaGrammar } from 'node-llama-cpp';
-import { invalidParam } from '../../http/errors.js';
+import { invalidParam } from '../../core/errors.js';
 import { newId } from '../../protocol/ids.js';
 import type { ModelEngine } from './engine.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalidParam } from '../../http/errors.js';
+import { invalidParam } from '../../core/errors.js';
 
 const optionalNumber = z.number().nullish();
 const optionalInt = z.number().int().nullish();

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { GatewayError, UpstreamError } from '../../http/errors.js';
+import { GatewayError, UpstreamError } from '../../core/errors.js';
 import type { ProviderDefinition } from '../definition.js';
 import { ParamPolicy } from '../param-policy.js';
 import {

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { LlamaGrammarEvaluationState, SequenceEvaluateOptions, Token, TokenBias } from 'node-llama-cpp';
-import { GatewayError } from '../../http/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import type { ModelEngine } from './engine.js';
 import { loadedLlamaModule } from './llama-module.js';
 import type { SamplingParams } from './params.js';

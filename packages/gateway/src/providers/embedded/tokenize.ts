@@ -1,5 +1,5 @@
 import type { Token } from 'node-llama-cpp';
-import { invalidParam } from '../../http/errors.js';
+import { invalidParam } from '../../core/errors.js';
 import { applyUnsupportedParams } from '../../protocol/unsupported-params.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
 import { normalizeMessages } from './chat-template.js';

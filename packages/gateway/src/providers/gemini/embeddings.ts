@@ -7,7 +7,7 @@
  * `{embeddings:[{values}]}`. Gemini reports no token counts for embeddings, so `usage` is all zeros.
  */
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
-import { invalidParam, UpstreamError } from '../../http/errors.js';
+import { invalidParam, UpstreamError } from '../../core/errors.js';
 import type { ParamPolicy } from '../param-policy.js';
 import { GEMINI_UNSUPPORTED } from './capabilities.js';
 

@@ -11,7 +11,8 @@
  * https://ai.google.dev/gemini-api/docs/rate-limits).
  */
 import type { Dispatcher } from 'undici';
-import { normalizeErrorBody, UpstreamError } from '../../http/errors.js';
+import { UpstreamError } from '../../core/errors.js';
+import { normalizeErrorBody } from '../../protocols/openai/error-body.js';
 import { toOpenAIErrorKind } from '../../protocols/openai/error-types.js';
 import { retryAfterOptions } from '../json-upstream.js';
 import { readErrorBody } from '../openai-compatible/upstream-errors.js';

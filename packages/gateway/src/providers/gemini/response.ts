@@ -8,7 +8,7 @@ import type {
   ChatCompletionMessageFunctionToolCall,
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import { UpstreamError } from '../../http/errors.js';
+import { UpstreamError } from '../../core/errors.js';
 import type { FinishReason } from '../../protocol/chat-chunks.js';
 import { newId } from '../../protocol/ids.js';
 import type { ThoughtSignatures } from './thought-signatures.js';

@@ -4,7 +4,7 @@
  */
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { UpstreamError } from '../../http/errors.js';
+import { UpstreamError } from '../../core/errors.js';
 import { ChatChunkFactory } from '../../protocol/chat-chunks.js';
 import { newId } from '../../protocol/ids.js';
 import { eventObject } from '../../protocol/sse-decode.js';

@@ -1,5 +1,5 @@
 import type { OllamaModel, OllamaShowResponse } from '@switchyard/wire';
-import { GatewayError } from '../../http/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import type { Capability, DiscoveredModel } from '../provider.js';
 import { ollamaProtocolError } from './errors.js';
 import type { OllamaTransport } from './transport.js';

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../http/errors.js';
+import { UpstreamError } from '../../core/errors.js';
 import { upstreamStatusError } from '../openai-compatible/upstream-errors.js';
 
 /**

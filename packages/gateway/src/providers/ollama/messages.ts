@@ -1,5 +1,5 @@
 import type { OllamaMessage, OllamaToolCall } from '@switchyard/wire';
-import { invalidParam } from '../../http/errors.js';
+import { invalidParam } from '../../core/errors.js';
 
 /**
  * Converts OpenAI chat messages (OpenAI API reference, Create chat completion:

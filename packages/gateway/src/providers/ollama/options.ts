@@ -1,5 +1,5 @@
 import { THINK_FROM_REASONING_EFFORT } from '@switchyard/wire';
-import { invalidParam } from '../../http/errors.js';
+import { invalidParam } from '../../core/errors.js';
 import { OLLAMA_FIELDS, type OllamaEndpoint, OPTION_FIELDS } from './capabilities.js';
 
 /** The Ollama request fields shared by `/api/chat`, `/api/generate` and `/api/embed` besides the payload. */

@@ -1,5 +1,6 @@
 import type { OllamaChatResponse, OllamaEmbedResponse, OllamaGenerateResponse } from '@switchyard/wire';
 import type { Agent } from 'undici';
+import { connectTimeoutMs, DEFAULT_TIMEOUTS } from '../../config/timeouts.js';
 import { includeUsage } from '../../protocol/chat-request.js';
 import { applyUnsupportedParams, droppedParamsHeader } from '../../protocol/unsupported-params.js';
 import type { ProviderDefinition } from '../definition.js';
@@ -10,7 +11,7 @@ import {
   type ProviderResponse,
   unsupportedEndpoint,
 } from '../provider.js';
-import { DEFAULT_UPSTREAM_TIMEOUT_MS, upstreamAgent } from '../upstream-agent.js';
+import { upstreamAgent } from '../upstream-agent.js';
 import { OLLAMA_ROUTES, type OllamaEndpoint, unsupportedFields } from './capabilities.js';
 import { type OllamaConfig, OllamaConfigSchema } from './config.js';
 import { OllamaDiscovery } from './discovery.js';
@@ -46,7 +47,8 @@ export class OllamaProvider implements Provider {
     this.dropUnsupported = config.drop_unsupported_params ?? false;
     this.agent = upstreamAgent({
       maxConnections: config.max_connections,
-      timeoutMs: config.timeout ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+      timeoutMs: config.timeout ?? DEFAULT_TIMEOUTS.total,
+      connectTimeoutMs: connectTimeoutMs(config),
     });
     this.transport = new OllamaTransport(
       id,

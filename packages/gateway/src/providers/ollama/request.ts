@@ -1,4 +1,4 @@
-import { invalidParam } from '../../http/errors.js';
+import { invalidParam } from '../../core/errors.js';
 import { toOllamaMessages } from './messages.js';
 import { ollamaKnobs } from './options.js';
 

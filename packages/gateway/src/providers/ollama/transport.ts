@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { type Agent, type Dispatcher, request } from 'undici';
-import { GatewayError } from '../../http/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import { transportError } from '../openai-compatible/upstream-errors.js';
 import type { UpstreamTiming } from '../provider.js';
 import { ollamaLineError, ollamaProtocolError, ollamaStatusError } from './errors.js';

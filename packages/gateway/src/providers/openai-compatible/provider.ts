@@ -1,5 +1,5 @@
 import { Agent } from 'undici';
-import { connectTimeoutMs } from '../../routing/timeouts.js';
+import { connectTimeoutMs, DEFAULT_TIMEOUTS } from '../../config/timeouts.js';
 import type { ProviderDefinition } from '../definition.js';
 import {
   type DiscoveredModel,
@@ -41,9 +41,6 @@ const ROOT_PATHS: Partial<Record<Endpoint, string>> = {
   rerank: '/rerank',
 };
 
-/** Default total time for one upstream request: 10 minutes (long generations). */
-const DEFAULT_TIMEOUT_MS = 600_000;
-
 /**
  * Passthrough to an OpenAI-compatible upstream (vLLM, llama.cpp, hosted services). The body goes upstream
  * byte for byte, with only `model` replaced when the deployment's upstream name differs; unknown fields
@@ -72,7 +69,7 @@ export class OpenAICompatibleProvider implements Provider {
     this.discover = config.discover ?? this.preset.selfHosted;
     this.baseUrl = (config.base_url ?? this.preset.baseUrl ?? '').replace(/\/+$/, '');
     this.root = serverRoot(this.baseUrl);
-    const timeoutMs = config.timeout ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs = config.timeout ?? DEFAULT_TIMEOUTS.total;
     const headers: Record<string, string> = { ...config.headers };
     if (config.api_key) headers.authorization = `Bearer ${config.api_key}`;
     this.agent = new Agent({

@@ -1,5 +1,6 @@
 import { errors as undiciErrors } from 'undici';
-import { GatewayError, normalizeErrorBody, UpstreamError } from '../../http/errors.js';
+import { GatewayError, UpstreamError } from '../../core/errors.js';
+import { normalizeErrorBody } from '../../protocols/openai/error-body.js';
 
 /** Largest upstream error body read, in bytes; the rest is discarded. */
 const MAX_ERROR_BODY = 64 * 1024;

@@ -1,13 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { type Agent, type Dispatcher, request } from 'undici';
-import { GatewayError, UpstreamError } from '../../http/errors.js';
+import { PROBE_TIMEOUT_MS } from '../../config/timeouts.js';
+import { GatewayError, UpstreamError } from '../../core/errors.js';
 import type { ProviderRequest } from '../provider.js';
 import { callUpstream, type UpstreamResponse as UpstreamCallResponse } from './upstream-call.js';
 import { transportError, upstreamStatusError } from './upstream-errors.js';
-
-/** Time allowed for discovery / health probes, ms. */
-const PROBE_TIMEOUT_MS = 5_000;
 
 /** An upstream response with a 2xx/3xx status, body not yet read. */
 export type UpstreamResponse = Dispatcher.ResponseData;

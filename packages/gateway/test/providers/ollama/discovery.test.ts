@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config/load.js';
-import type { UpstreamError } from '../../../src/http/errors.js';
+import type { UpstreamError } from '../../../src/core/errors.js';
+import { parseConfig } from '../../../src/load-config.js';
 import { OllamaConfigSchema } from '../../../src/providers/ollama/config.js';
 import { OllamaProvider } from '../../../src/providers/ollama/provider.js';
 import { type Any, useOllamaHarness } from './harness.js';

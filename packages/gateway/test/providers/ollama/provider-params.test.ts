@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../src/http/errors.js';
+import { GatewayError } from '../../../src/core/errors.js';
 import { OLLAMA_CAPABILITIES, UNSUPPORTED_FIELDS } from '../../../src/providers/ollama/capabilities.js';
 import type { Endpoint } from '../../../src/providers/provider.js';
 import { type Any, call, useOllamaHarness } from './harness.js';

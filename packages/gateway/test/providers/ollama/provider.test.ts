@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type GatewayError, UpstreamError } from '../../../src/http/errors.js';
+import { type GatewayError, UpstreamError } from '../../../src/core/errors.js';
 import { AbortSwitch } from '../../../src/providers/abort-switch.js';
 import { OllamaConfigSchema } from '../../../src/providers/ollama/config.js';
 import { OllamaProvider } from '../../../src/providers/ollama/provider.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../../src/http/errors.js';
+import { UpstreamError } from '../../../src/core/errors.js';
 import { ndjsonValues } from '../../../src/providers/ollama/ndjson.js';
 import { chatChunks, completionChunks, type StreamOptions } from '../../../src/providers/ollama/stream.js';
 import { FIXTURES_DIR } from '../../support/fake-upstream.js';

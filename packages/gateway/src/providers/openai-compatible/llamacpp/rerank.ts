@@ -1,5 +1,5 @@
 import type { RerankResponse } from '@switchyard/wire';
-import { invalidParam } from '../../../http/errors.js';
+import { invalidParam } from '../../../core/errors.js';
 import { newId } from '../../../protocol/ids.js';
 import type { ProviderRequest } from '../../provider.js';
 import { rankOnLlamaCpp } from './rank.js';

@@ -1,5 +1,5 @@
 import type { ScoreResponse } from '@switchyard/wire';
-import { invalidParam, UpstreamError } from '../../../http/errors.js';
+import { invalidParam, UpstreamError } from '../../../core/errors.js';
 import { newId, unixSeconds } from '../../../protocol/ids.js';
 import type { ProviderRequest } from '../../provider.js';
 import { type Ranked, rankOnLlamaCpp } from './rank.js';

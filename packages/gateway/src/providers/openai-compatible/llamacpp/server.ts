@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../../http/errors.js';
+import { UpstreamError } from '../../../core/errors.js';
 import type { ProviderRequest } from '../../provider.js';
 
 /**

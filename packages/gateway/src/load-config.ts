@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { providerDefinitions } from '../providers/catalog.js';
-import { InterpolationError, interpolate } from './interpolate.js';
-import { configSchema, type GatewayConfig } from './schema.js';
-import { configuredSecrets, isSecretVariable } from './secrets.js';
+import { InterpolationError, interpolate } from './config/interpolate.js';
+import { configSchema, type GatewayConfig } from './config/schema.js';
+import { configuredSecrets, isSecretVariable } from './config/secrets.js';
+import { providerDefinitions } from './providers/catalog.js';
 
 /** A config that cannot be used. The message names the exact path of each bad field, one per line. */
 export class ConfigError extends Error {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../src/config/load.js';
+import { ConfigError, parseConfig } from '../src/load-config.js';
 
 const parse = (raw: unknown, env: NodeJS.ProcessEnv = {}) => parseConfig(raw, '/etc/switchyard', env);
 const errorOf = (raw: unknown, env: NodeJS.ProcessEnv = {}): string => {

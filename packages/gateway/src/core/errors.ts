@@ -3,9 +3,8 @@
  * (OpenAI error codes guide: https://platform.openai.com/docs/guides/error-codes). Every failure a client sees is one
  * of these; nothing else leaves the server.
  */
-import { errorTypeForStatus, readErrorBody } from '@switchyard/wire';
-import { secretRedactor } from '../core/redactor.js';
-import { toOpenAIErrorKind } from '../protocols/openai/error-types.js';
+import { errorTypeForStatus } from '@switchyard/wire';
+import { secretRedactor } from './redactor.js';
 
 /**
  * OpenAI error `type` values used by the gateway (OpenAI error codes guide:
@@ -97,31 +96,4 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 5
 /** A 400 for a missing or invalid request field; `param` names the field (e.g. `messages`, `max_tokens`). */
 export function invalidParam(param: string, message: string): GatewayError {
   return new GatewayError(400, message, { param, code: 'invalid_value' });
-}
-
-/**
- * Normalizes any upstream error body into the OpenAI envelope, in every dialect `readErrorBody` of
- * `@switchyard/wire` reads (OpenAI, vLLM's older flat body, Ollama's `{"error": "..."}`, Anthropic's
- * `{"type":"error","error":{"type","message"}}`, Gemini's `{"error":{"code","message","status"}}`, FastAPI's
- * `{"detail": ...}`), with the provider's own error kind mapped onto OpenAI's types
- * (protocols/openai/error-types.ts). Falls back to the raw text (truncated to 1,000 characters) when the body
- * is in none of them.
- */
-export function normalizeErrorBody(status: number, raw: string): OpenAIErrorBody {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    const text = raw.trim().slice(0, 1000);
-    return { error: fallback(text || `upstream returned HTTP ${status}`, status) };
-  }
-  const read = readErrorBody(status, parsed);
-  if (!read) return { error: fallback(raw.slice(0, 1000), status) };
-  if (read.type === errorTypeForStatus(status)) return { error: read };
-  const mapped = toOpenAIErrorKind(status, read.type, read.message);
-  return { error: { ...read, type: mapped.type, message: mapped.message } };
-}
-
-function fallback(message: string, status: number) {
-  return { message, type: errorTypeForStatus(status), param: null, code: null };
 }
