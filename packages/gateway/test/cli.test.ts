@@ -35,7 +35,7 @@ describe('switchyard CLI', () => {
       expect(out).toMatch(/Switchyard listening on http:\/\/127\.0\.0\.1:\d+/);
       expect(out).toMatch(/fast-chat\s+gpu-box \(vllm\)\s+org\/model-1/);
       expect(out).toMatch(/org\/model-1\s+gpu-box \(vllm\)\s+org\/model-1/);
-      expect(out).toMatch(/offline \(llamacpp\): upstream provider 'offline' is unreachable/);
+      expect(out).toMatch(/offline \(llamacpp\): connection to upstream provider 'offline' failed/);
       expect(out).toContain('listening on 127.0.0.1 only');
       const health = (await (await fetch(`${gateway.url}/health/providers`)).json()) as {
         providers: { id: string; reachable: boolean; model_count: number; latency_ms: number }[];

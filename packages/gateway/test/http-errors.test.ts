@@ -141,7 +141,7 @@ describe('errors in the OpenAI envelope', () => {
   it('upstream unreachable → 502; upstream timeout → 504', async () => {
     const unreachable = await post('/v1/chat/completions', { ...chat('x'), model: 'dead-model' });
     expect(unreachable.status).toBe(502);
-    expect(unreachable.body.error.code).toBe('upstream_unreachable');
+    expect(unreachable.body.error.code).toBe('upstream_connection_error');
     const timeout = await post('/v1/chat/completions', chat('hang'));
     expect(timeout.status).toBe(504);
     expect(timeout.body.error.code).toBe('upstream_timeout');

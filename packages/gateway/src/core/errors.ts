@@ -4,6 +4,7 @@
  * of these; nothing else leaves the server.
  */
 import { errorTypeForStatus } from '@switchyard/wire';
+import type { ErrorCode } from './error-codes.js';
 import { secretRedactor } from './redactor.js';
 
 /**
@@ -30,7 +31,10 @@ export interface OpenAIErrorBody {
 export interface GatewayErrorOptions {
   type?: OpenAIErrorType | string;
   param?: string | null;
-  code?: string | number | null;
+  /** The gateway's own code for the failure. */
+  code?: ErrorCode | null;
+  /** The upstream's own `code`, relayed as it sent it (wins over `code`). */
+  upstreamCode?: string | number | null;
   /** Extra response headers, e.g. `retry-after` (seconds). */
   headers?: Record<string, string>;
   cause?: unknown;
@@ -54,7 +58,7 @@ export class GatewayError extends Error {
     this.status = status;
     this.type = secretRedactor.redact(options.type ?? errorTypeForStatus(status));
     this.param = secretRedactor.redactValue(options.param ?? null);
-    this.code = secretRedactor.redactValue(options.code ?? null);
+    this.code = secretRedactor.redactValue(options.upstreamCode ?? options.code ?? null);
     this.headers = options.headers ?? {};
   }
 
@@ -67,9 +71,18 @@ export class GatewayError extends Error {
 /** Why an upstream call failed; `retryable` tells routing whether another attempt may succeed. */
 export type UpstreamFailure = 'connect' | 'timeout' | 'status' | 'protocol';
 
+/** The gateway's code for each kind of upstream failure; a `status` failure relays the upstream's own code. */
+const FAILURE_CODES: Readonly<Record<Exclude<UpstreamFailure, 'status'>, ErrorCode>> = {
+  connect: 'upstream_connection_error',
+  timeout: 'upstream_timeout',
+  protocol: 'upstream_protocol_error',
+};
+
 /**
  * A failure of the upstream (provider) call. `retryable` is true for connect errors, timeouts,
  * and statuses 408, 429, 500, 502, 503, 504. `retryAfterMs` is parsed from the upstream's `Retry-After`.
+ * `code` is one per failure kind (`upstream_connection_error`, `upstream_timeout`, `upstream_protocol_error`)
+ * unless the options name one; a `status` failure carries the upstream's own code, if any.
  */
 export class UpstreamError extends GatewayError {
   readonly failure: UpstreamFailure;
@@ -81,7 +94,10 @@ export class UpstreamError extends GatewayError {
     message: string,
     options: GatewayErrorOptions & { failure: UpstreamFailure; retryAfterMs?: number },
   ) {
-    super(status, message, options);
+    super(status, message, {
+      ...options,
+      code: options.code ?? (options.failure === 'status' ? null : FAILURE_CODES[options.failure]),
+    });
     this.name = 'UpstreamError';
     this.failure = options.failure;
     this.retryAfterMs = options.retryAfterMs;

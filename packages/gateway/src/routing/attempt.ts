@@ -96,7 +96,7 @@ export class Attempt implements AttemptHooks, ScopedAttempt {
       expiry === 'first_byte'
         ? `upstream provider '${provider.id}' sent nothing within ${timeouts.firstByte} ms (timeouts.first_byte)`
         : `upstream provider '${provider.id}' stalled: no data for ${timeouts.idle} ms (timeouts.idle)`;
-    this.abort(new UpstreamError(504, message, { failure: 'timeout', code: 'upstream_timeout' }));
+    this.abort(new UpstreamError(504, message, { failure: 'timeout' }));
   };
 }
 

@@ -73,14 +73,12 @@ export async function guardResponse(
   if (first.done) {
     throw new UpstreamError(502, 'upstream ended its event stream before sending any event', {
       failure: 'protocol',
-      code: 'upstream_protocol_error',
     });
   }
   if (response.kind === 'bytes' && !looksLikeSse(first.value as Uint8Array)) {
     await iterator.return?.();
     throw new UpstreamError(502, 'upstream sent a response that is not a valid event stream', {
       failure: 'protocol',
-      code: 'upstream_protocol_error',
     });
   }
   hooks.firstByte(performance.now());

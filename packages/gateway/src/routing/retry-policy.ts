@@ -4,33 +4,12 @@
  * jitter, stretched to the upstream's `Retry-After` (RFC 9110 §10.2.3) when that is within the cap.
  */
 import { GatewayError, UpstreamError } from '../core/errors.js';
+import { classifyTransportError } from '../upstream/transport-errors.js';
 
 /** First backoff step, ms. */
 export const BACKOFF_BASE_MS = 100;
 /** Largest backoff step, ms. */
 export const BACKOFF_MAX_MS = 5_000;
-
-/** Transport error codes (undici, Node sockets, DNS) that mean the connection failed or broke. */
-const CONNECTION_CODES = new Set([
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_DESTROYED',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'ETIMEDOUT',
-]);
 
 /** True when another attempt may succeed: an {@link UpstreamError} marked retryable. */
 export function isRetryable(err: unknown): err is UpstreamError {
@@ -66,31 +45,5 @@ export function retryDelayMs(err: UpstreamError, retry: number, capMs: number): 
  * @param providerId named in the message
  */
 export function toUpstreamError(err: unknown, providerId: string): GatewayError {
-  if (err instanceof GatewayError) return err;
-  const code = errorCode(err);
-  const detail = code ?? (err as Error)?.message ?? String(err);
-  if (code !== undefined && TIMEOUT_CODES.has(code)) {
-    return new UpstreamError(504, `upstream provider '${providerId}' timed out (${detail})`, {
-      failure: 'timeout',
-      code: 'upstream_timeout',
-    });
-  }
-  if (code !== undefined && (CONNECTION_CODES.has(code) || code.startsWith('HPE_'))) {
-    return new UpstreamError(502, `connection to upstream provider '${providerId}' failed (${detail})`, {
-      failure: 'connect',
-      code: 'upstream_connection_error',
-    });
-  }
-  return new UpstreamError(502, `upstream provider '${providerId}' sent an invalid response (${detail})`, {
-    failure: 'protocol',
-    code: 'upstream_protocol_error',
-  });
-}
-
-/** `err.code`, or `err.cause.code` (fetch wraps socket errors in `TypeError: fetch failed`). */
-function errorCode(err: unknown): string | undefined {
-  const own = (err as { code?: unknown })?.code;
-  if (typeof own === 'string') return own;
-  const cause = (err as { cause?: { code?: unknown } })?.cause?.code;
-  return typeof cause === 'string' ? cause : undefined;
+  return err instanceof GatewayError ? err : classifyTransportError(err, providerId, 'protocol');
 }

@@ -48,7 +48,7 @@ const PATHS: Record<string, StreamPath> = {
     fixture: 'anthropic/text.sse',
     text: 'It is 14°C in Oslo.',
     sse: true,
-    brokenCode: 'upstream_unreachable',
+    brokenCode: 'upstream_connection_error',
     emptyMessage: 'Anthropic stream is invalid: the stream ended before message_stop',
   },
   gemini: {
@@ -56,7 +56,7 @@ const PATHS: Record<string, StreamPath> = {
     fixture: 'gemini/text.sse',
     text: 'It is 14°C in Oslo.',
     sse: true,
-    brokenCode: 'upstream_unreachable',
+    brokenCode: 'upstream_connection_error',
     emptyMessage: 'Gemini stream is invalid: the stream ended before a finishReason',
   },
   ollama: {
@@ -64,7 +64,7 @@ const PATHS: Record<string, StreamPath> = {
     fixture: 'ollama/chat-text.ndjson',
     text: 'The sky is blue — ☀️.',
     sse: false,
-    brokenCode: 'upstream_unreachable',
+    brokenCode: 'upstream_connection_error',
     emptyMessage: 'invalid response from Ollama: the stream ended before its final line (done: true)',
   },
 };

@@ -146,10 +146,7 @@ export class EmbeddedProvider implements Provider {
         throw new UpstreamError(
           502,
           `provider '${this.id}' cannot list its models: ${(err as Error).message}`,
-          {
-            failure: 'connect',
-            code: 'upstream_unreachable',
-          },
+          { failure: 'connect' },
         );
       });
       const file = files.find((f) => f.id === id);

@@ -65,7 +65,7 @@ export function geminiError(
     return new UpstreamError(401, message, {
       failure: 'status',
       type: 'authentication_error',
-      code: 'API_KEY_INVALID',
+      upstreamCode: 'API_KEY_INVALID',
       ...retry,
     });
   }
@@ -77,7 +77,7 @@ export function geminiError(
   return new UpstreamError(status, message, {
     failure: 'status',
     type,
-    code: String(error.code ?? status),
+    upstreamCode: String(error.code ?? status),
     ...retry,
   });
 }

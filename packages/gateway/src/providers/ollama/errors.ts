@@ -52,6 +52,5 @@ export function ollamaLineError(message: unknown): UpstreamError {
 export function ollamaProtocolError(detail: string): UpstreamError {
   return new UpstreamError(502, `invalid response from Ollama: ${detail}`, {
     failure: 'protocol',
-    code: 'upstream_protocol_error',
   });
 }

@@ -1,6 +1,6 @@
-import { errors as undiciErrors } from 'undici';
 import { GatewayError, UpstreamError } from '../../core/errors.js';
 import { normalizeErrorBody } from '../../protocols/openai/error-body.js';
+import { classifyTransportError } from '../../upstream/transport-errors.js';
 
 /** Largest upstream error body read, in bytes; the rest is discarded. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -25,7 +25,7 @@ export async function upstreamStatusError(
     failure: 'status',
     type: envelope.type,
     param: envelope.param,
-    code: envelope.code,
+    upstreamCode: envelope.code,
     headers: outHeaders,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
@@ -66,7 +66,8 @@ export function parseRetryAfter(value: string | string[] | undefined): number | 
 }
 
 /**
- * Maps a thrown transport error to the client-facing error: connect failures → 502, timeouts → 504.
+ * Maps a thrown transport error to the client-facing error (upstream/transport-errors.ts): connect failures
+ * → 502, timeouts → 504.
  * Abort errors caused by the client going away are rethrown unchanged.
  * @param err what undici threw
  * @param providerId for the message
@@ -80,22 +81,5 @@ export function transportError(
 ): unknown {
   if (err instanceof GatewayError) return err;
   if (call.aborted) return err;
-  const code = (err as { code?: string }).code ?? '';
-  const name = (err as { name?: string }).name ?? '';
-  if (
-    err instanceof undiciErrors.HeadersTimeoutError ||
-    err instanceof undiciErrors.BodyTimeoutError ||
-    name === 'TimeoutError' ||
-    code === 'UND_ERR_CONNECT_TIMEOUT'
-  ) {
-    return new UpstreamError(504, `upstream provider '${providerId}' timed out`, {
-      failure: 'timeout',
-      code: 'upstream_timeout',
-    });
-  }
-  const detail = code || (err as Error).message;
-  return new UpstreamError(502, `upstream provider '${providerId}' is unreachable (${detail})`, {
-    failure: 'connect',
-    code: 'upstream_unreachable',
-  });
+  return classifyTransportError(err, providerId, 'connect');
 }

@@ -105,7 +105,7 @@ export class UpstreamHttp {
 
   /**
    * POSTs a JSON body and parses the JSON answer (for translated endpoints).
-   * @throws UpstreamError as {@link post}; 502 (`invalid_upstream_response`) when the answer is not JSON
+   * @throws UpstreamError as {@link post}; 502 (`upstream_protocol_error`) when the answer is not JSON
    */
   async postJson(url: string, body: unknown, req: ProviderRequest): Promise<unknown> {
     const res = await this.post(url, JSON.stringify(body), 'application/json', req);
@@ -116,7 +116,6 @@ export class UpstreamHttp {
       if (req.abort.aborted) throw err;
       throw new UpstreamError(502, `upstream provider '${this.providerId}' answered with invalid JSON`, {
         failure: 'protocol',
-        code: 'invalid_upstream_response',
       });
     } finally {
       req.timing.waitMs += performance.now() - started;
@@ -149,7 +148,7 @@ export function finalForUpload(err: unknown, upload: Readable): unknown {
   return new GatewayError(err.status, err.message, {
     type: err.type,
     param: err.param,
-    code: err.code,
+    upstreamCode: err.code,
     headers: err.headers,
   });
 }

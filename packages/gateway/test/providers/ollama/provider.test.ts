@@ -207,7 +207,7 @@ describe('OllamaProvider chat', () => {
     await expect.poll(() => h.fake.openResponses(), { timeout: 2000 }).toBe(0);
   });
 
-  it('reports an unreachable server as 502 upstream_unreachable', async () => {
+  it('reports an unreachable server as 502 upstream_connection_error', async () => {
     const refusing = await startRefusingServer();
     const dead = new OllamaProvider(
       'dead',
@@ -218,7 +218,7 @@ describe('OllamaProvider chat', () => {
       .catch((e: unknown) => e)) as UpstreamError;
     await dead.close();
     await refusing.close();
-    expect([err.status, err.code, err.retryable]).toEqual([502, 'upstream_unreachable', true]);
+    expect([err.status, err.code, err.retryable]).toEqual([502, 'upstream_connection_error', true]);
     expect(refusing.connections()).toBeGreaterThanOrEqual(1);
   });
 });

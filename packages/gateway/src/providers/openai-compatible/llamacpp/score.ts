@@ -51,7 +51,6 @@ function scoreAt(server: LlamaCppServer, results: Ranked[], index: number): numb
     `upstream provider '${server.providerId}' answered /rerank without document ${index}`,
     {
       failure: 'protocol',
-      code: 'invalid_upstream_response',
     },
   );
 }

@@ -24,7 +24,7 @@ export interface LlamaCppServer {
 
 /**
  * Reads a field of an upstream JSON answer that must be present.
- * @throws UpstreamError 502 (`invalid_upstream_response`) naming the route and field when `check` fails
+ * @throws UpstreamError 502 (`upstream_protocol_error`) naming the route and field when `check` fails
  */
 export function expectField<T>(
   server: LlamaCppServer,
@@ -38,7 +38,7 @@ export function expectField<T>(
     throw new UpstreamError(
       502,
       `upstream provider '${server.providerId}' answered ${route} without a valid '${field}'`,
-      { failure: 'protocol', code: 'invalid_upstream_response' },
+      { failure: 'protocol' },
     );
   }
   return value;
