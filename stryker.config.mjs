@@ -11,7 +11,7 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: [
     'packages/gateway/src/routing/**/*.ts',
-    'packages/gateway/src/protocol/**/*.ts',
+    'packages/gateway/src/upstream/**/*.ts',
     'packages/gateway/src/protocols/**/*.ts',
     'packages/gateway/src/http/**/*.ts',
     'packages/wire/src/**/*.ts',

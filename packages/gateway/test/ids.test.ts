@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../src/protocol/ids.js';
+import { newId } from '../src/core/ids.js';
 
 describe('newId', () => {
   it('appends 2 hex characters per random byte to the prefix', () => {

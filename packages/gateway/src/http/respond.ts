@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { GatewayError } from '../core/errors.js';
 import { ATTEMPTS_HEADER, OVERHEAD_HEADER } from '../core/headers.js';
 import { secretRedactor } from '../core/redactor.js';
-import { SSE_DONE, sseData } from '../protocol/sse.js';
+import { SSE_DONE, sseData } from '../protocols/openai/sse.js';
 import { WholeBody } from '../routing/guarded-response.js';
 import type { RoutedResponse } from '../routing/router.js';
 

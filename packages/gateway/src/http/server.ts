@@ -1,8 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/schema.js';
+import { newId } from '../core/ids.js';
 import { registerAnthropicRoutes } from '../ingress/anthropic/routes.js';
-import { newId } from '../protocol/ids.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Router } from '../routing/router.js';
 import { registerApiKeyAuth } from './auth.js';

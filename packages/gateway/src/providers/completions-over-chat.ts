@@ -7,12 +7,12 @@
  */
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Completion, CompletionUsage } from 'openai/resources/completions';
+import { mergeAsyncIterables } from '../core/async-iterables.js';
 import { invalidParam, UpstreamError } from '../core/errors.js';
 import { DROPPED_PARAMS_HEADER } from '../core/headers.js';
-import { mergeAsyncIterables } from '../protocol/async-iterables.js';
-import { includeUsage } from '../protocol/chat-request.js';
-import { newId, unixSeconds } from '../protocol/ids.js';
-import { droppedParamsHeader, parseDroppedParams } from '../protocol/unsupported-params.js';
+import { newId, unixSeconds } from '../core/ids.js';
+import { includeUsage } from '../protocols/openai/chat-request.js';
+import { droppedParamsHeader, parseDroppedParams } from '../protocols/openai/unsupported-params.js';
 import type { ParamPolicy } from './param-policy.js';
 import type { ProviderResponse } from './provider.js';
 

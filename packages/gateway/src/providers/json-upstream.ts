@@ -8,7 +8,7 @@ import {
   type TimeoutsConfig,
 } from '../config/timeouts.js';
 import { UpstreamError } from '../core/errors.js';
-import { decodeSse, SseDecodeError } from '../protocol/sse-decode.js';
+import { decodeSse, SseDecodeError } from '../upstream/sse-decode.js';
 import { parseRetryAfter, transportError } from './openai-compatible/upstream-errors.js';
 import type { ProviderRequest } from './provider.js';
 import { upstreamAgent } from './upstream-agent.js';
@@ -105,7 +105,7 @@ export class JsonUpstream {
   }
 
   /**
-   * The server-sent events of a streaming response body (protocol/sse-decode.ts).
+   * The server-sent events of a streaming response body (upstream/sse-decode.ts).
    * @param res a response from {@link post}
    * @param signal the request's signal, to tell a client abort from an upstream failure
    * @throws UpstreamError 502 (`protocol`) for an undecodable stream; 502/504 when the connection fails or

@@ -1,6 +1,6 @@
 import { isNeutralValue } from '@switchyard/wire';
 import { GatewayError } from '../core/errors.js';
-import { applyUnsupportedParams, droppedParamsHeader } from '../protocol/unsupported-params.js';
+import { applyUnsupportedParams, droppedParamsHeader } from '../protocols/openai/unsupported-params.js';
 import { type ProviderCapabilities, supportedFields } from './capabilities.js';
 import type { Endpoint } from './provider.js';
 

@@ -6,9 +6,9 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Dispatcher } from 'undici';
-import { peekFirst } from '../protocol/async-iterables.js';
-import { includeUsage } from '../protocol/chat-request.js';
-import { unixSeconds } from '../protocol/ids.js';
+import { peekFirst } from '../core/async-iterables.js';
+import { unixSeconds } from '../core/ids.js';
+import { includeUsage } from '../protocols/openai/chat-request.js';
 import type { ProviderCapabilities } from './capabilities.js';
 import { completionsOverChat } from './completions-over-chat.js';
 import type { JsonUpstream } from './json-upstream.js';

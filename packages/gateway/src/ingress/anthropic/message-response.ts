@@ -5,9 +5,9 @@
  * An answer a provider already gave in Anthropic's protocol (passthrough) keeps its bytes.
  */
 
+import { peekFirst } from '../../core/async-iterables.js';
 import { UpstreamError } from '../../core/errors.js';
-import { peekFirst } from '../../protocol/async-iterables.js';
-import { newId } from '../../protocol/ids.js';
+import { newId } from '../../core/ids.js';
 import { chatToMessage } from '../../protocols/anthropic/chat-to-message.js';
 import { MessageStreamTranscoder, PING_EVENT } from '../../protocols/anthropic/chunks-to-events.js';
 import { anthropicErrorEvent } from '../../protocols/anthropic/error-envelope.js';

@@ -4,7 +4,7 @@
  * stream transcoder shares.
  */
 import { UpstreamError } from '../../core/errors.js';
-import { newId } from '../../protocol/ids.js';
+import { newId } from '../../core/ids.js';
 import { anthropicToolId } from './tool-ids.js';
 
 /** Anthropic `stop_reason` values the gateway produces. */

@@ -4,7 +4,7 @@
  * them `call_…`. The mapping is deterministic, so a streamed and a non-streamed answer agree, and the id a
  * client sends back in `tool_result.tool_use_id` matches the `tool_use.id` it sent in the same history.
  */
-import { newId } from '../../protocol/ids.js';
+import { newId } from '../../core/ids.js';
 
 /**
  * @param id the canonical tool call id (absent or empty when the upstream gave none)

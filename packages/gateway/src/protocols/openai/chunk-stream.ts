@@ -6,7 +6,7 @@
  * `data: {"error": {...}}`.
  */
 import { UpstreamError } from '../../core/errors.js';
-import { decodeSse, eventObject } from '../../protocol/sse-decode.js';
+import { decodeSse, eventObject } from '../../upstream/sse-decode.js';
 
 /**
  * @param body the upstream's event-stream bytes

@@ -14,10 +14,10 @@ import {
   jsonResponseFormat,
   maxOutputTokens,
   stopSequences,
-} from '../../protocol/chat-request.js';
-import { assistantToolCalls, functionTools, toolChoice } from '../../protocol/chat-tools.js';
-import { mapChatTurns } from '../../protocol/chat-turns.js';
-import { parseDataUrl } from '../../protocol/data-url.js';
+} from '../../protocols/openai/chat-request.js';
+import { assistantToolCalls, functionTools, toolChoice } from '../../protocols/openai/chat-tools.js';
+import { mapChatTurns } from '../../protocols/openai/chat-turns.js';
+import { parseDataUrl } from '../../protocols/openai/data-url.js';
 import type { ParamPolicy } from '../param-policy.js';
 import { ANTHROPIC_UNSUPPORTED } from './capabilities.js';
 

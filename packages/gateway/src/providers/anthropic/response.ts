@@ -8,7 +8,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import { UpstreamError } from '../../core/errors.js';
-import type { FinishReason } from '../../protocol/chat-chunks.js';
+import type { FinishReason } from '../../protocols/openai/chat-chunks.js';
 
 /** Anthropic `usage` (Anthropic API reference, Messages); nullable counts are treated as 0. */
 export interface AnthropicUsage {

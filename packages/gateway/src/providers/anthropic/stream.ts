@@ -5,8 +5,8 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { UpstreamError } from '../../core/errors.js';
-import { ChatChunkFactory } from '../../protocol/chat-chunks.js';
-import { eventObject } from '../../protocol/sse-decode.js';
+import { ChatChunkFactory } from '../../protocols/openai/chat-chunks.js';
+import { eventObject } from '../../upstream/sse-decode.js';
 import type { ChatStreamOptions } from '../translated-chat.js';
 import { anthropicStreamError } from './errors.js';
 import { type AnthropicUsage, finishReason, openAIUsage } from './response.js';

@@ -1,5 +1,5 @@
 import { invalidParam } from '../../core/errors.js';
-import { newId, unixSeconds } from '../../protocol/ids.js';
+import { newId, unixSeconds } from '../../core/ids.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
 import { type ChoiceResult, collectChoice, interleave, usage } from './choices.js';
 import type { ModelEngine } from './engine.js';

@@ -1,6 +1,6 @@
 import type { Token } from 'node-llama-cpp';
 import { invalidParam } from '../../core/errors.js';
-import { newId, unixSeconds } from '../../protocol/ids.js';
+import { newId, unixSeconds } from '../../core/ids.js';
 import type { ParamPolicy } from '../param-policy.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
 import { EMBEDDED_UNSUPPORTED } from './capabilities.js';

@@ -1,6 +1,6 @@
 import type { GbnfJsonObjectSchema, LlamaGrammar } from 'node-llama-cpp';
 import { invalidParam } from '../../core/errors.js';
-import { newId } from '../../protocol/ids.js';
+import { newId } from '../../core/ids.js';
 import type { ModelEngine } from './engine.js';
 
 /** What the output must look like, enforced by a llama.cpp grammar while sampling. */

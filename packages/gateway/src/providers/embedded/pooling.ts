@@ -1,5 +1,5 @@
-import { newId, unixSeconds } from '../../protocol/ids.js';
-import { applyUnsupportedParams } from '../../protocol/unsupported-params.js';
+import { newId, unixSeconds } from '../../core/ids.js';
+import { applyUnsupportedParams } from '../../protocols/openai/unsupported-params.js';
 import { ParamPolicy } from '../param-policy.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
 import { EMBEDDED_CAPABILITIES } from './capabilities.js';

@@ -1,6 +1,6 @@
 import type { Token } from 'node-llama-cpp';
 import { invalidParam } from '../../core/errors.js';
-import { applyUnsupportedParams } from '../../protocol/unsupported-params.js';
+import { applyUnsupportedParams } from '../../protocols/openai/unsupported-params.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
 import { normalizeMessages } from './chat-template.js';
 import type { ModelEngine } from './engine.js';

@@ -9,8 +9,8 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import { UpstreamError } from '../../core/errors.js';
-import type { FinishReason } from '../../protocol/chat-chunks.js';
-import { newId } from '../../protocol/ids.js';
+import { newId } from '../../core/ids.js';
+import type { FinishReason } from '../../protocols/openai/chat-chunks.js';
 import type { ThoughtSignatures } from './thought-signatures.js';
 
 /** A response `Part` as far as the gateway reads it. */

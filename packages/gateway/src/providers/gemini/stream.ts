@@ -5,9 +5,9 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { UpstreamError } from '../../core/errors.js';
-import { ChatChunkFactory } from '../../protocol/chat-chunks.js';
-import { newId } from '../../protocol/ids.js';
-import { eventObject } from '../../protocol/sse-decode.js';
+import { newId } from '../../core/ids.js';
+import { ChatChunkFactory } from '../../protocols/openai/chat-chunks.js';
+import { eventObject } from '../../upstream/sse-decode.js';
 import type { ChatStreamOptions } from '../translated-chat.js';
 import { type GeminiErrorObject, geminiError } from './errors.js';
 import {

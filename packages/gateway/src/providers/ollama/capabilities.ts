@@ -124,7 +124,7 @@ const UNSUPPORTED_VALUES = [
 
 /**
  * The names of the fields in `body` that Ollama cannot honour on `endpoint` with the values sent.
- * @returns field names for `applyUnsupportedParams` (protocol/unsupported-params.ts)
+ * @returns field names for `applyUnsupportedParams` (protocols/openai/unsupported-params.ts)
  */
 export function unsupportedFields(endpoint: OllamaEndpoint, body: Record<string, unknown>): string[] {
   return UNSUPPORTED_FIELDS.filter(

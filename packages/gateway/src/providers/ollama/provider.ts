@@ -1,8 +1,8 @@
 import type { OllamaChatResponse, OllamaEmbedResponse, OllamaGenerateResponse } from '@switchyard/wire';
 import type { Agent } from 'undici';
 import { connectTimeoutMs, DEFAULT_TIMEOUTS } from '../../config/timeouts.js';
-import { includeUsage } from '../../protocol/chat-request.js';
-import { applyUnsupportedParams, droppedParamsHeader } from '../../protocol/unsupported-params.js';
+import { includeUsage } from '../../protocols/openai/chat-request.js';
+import { applyUnsupportedParams, droppedParamsHeader } from '../../protocols/openai/unsupported-params.js';
 import type { ProviderDefinition } from '../definition.js';
 import {
   type DiscoveredModel,

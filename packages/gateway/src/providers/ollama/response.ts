@@ -23,7 +23,7 @@ import type {
   ChatCompletionTokenLogprob,
 } from 'openai/resources/chat/completions';
 import type { Completion, CompletionUsage } from 'openai/resources/completions';
-import { newId, unixSeconds } from '../../protocol/ids.js';
+import { newId, unixSeconds } from '../../core/ids.js';
 
 /** An OpenAI finish reason Ollama can produce. */
 export type OllamaFinishReason = 'stop' | 'length' | 'tool_calls';

@@ -16,7 +16,7 @@ import {
 } from '@switchyard/wire';
 import type { ChatCompletionChunk, ChatCompletionTokenLogprob } from 'openai/resources/chat/completions';
 import type { Completion, CompletionChoice } from 'openai/resources/completions';
-import { newId } from '../../protocol/ids.js';
+import { newId } from '../../core/ids.js';
 import { ollamaLineError, ollamaProtocolError } from './errors.js';
 import {
   chatLogprobs,

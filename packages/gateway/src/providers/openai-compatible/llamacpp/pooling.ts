@@ -1,6 +1,6 @@
 import type { PoolingResponse } from '@switchyard/wire';
-import { newId, unixSeconds } from '../../../protocol/ids.js';
-import { applyUnsupportedParams } from '../../../protocol/unsupported-params.js';
+import { newId, unixSeconds } from '../../../core/ids.js';
+import { applyUnsupportedParams } from '../../../protocols/openai/unsupported-params.js';
 import type { ProviderRequest } from '../../provider.js';
 import { expectField, isArray, type LlamaCppServer } from './server.js';
 

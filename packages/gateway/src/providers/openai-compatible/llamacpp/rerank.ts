@@ -1,6 +1,6 @@
 import type { RerankResponse } from '@switchyard/wire';
 import { invalidParam } from '../../../core/errors.js';
-import { newId } from '../../../protocol/ids.js';
+import { newId } from '../../../core/ids.js';
 import type { ProviderRequest } from '../../provider.js';
 import { rankOnLlamaCpp } from './rank.js';
 import type { LlamaCppServer } from './server.js';

@@ -1,6 +1,6 @@
 import type { ScoreResponse } from '@switchyard/wire';
 import { invalidParam, UpstreamError } from '../../../core/errors.js';
-import { newId, unixSeconds } from '../../../protocol/ids.js';
+import { newId, unixSeconds } from '../../../core/ids.js';
 import type { ProviderRequest } from '../../provider.js';
 import { type Ranked, rankOnLlamaCpp } from './rank.js';
 import type { LlamaCppServer } from './server.js';

@@ -1,4 +1,4 @@
-import { applyUnsupportedParams } from '../../../protocol/unsupported-params.js';
+import { applyUnsupportedParams } from '../../../protocols/openai/unsupported-params.js';
 import type { ProviderRequest } from '../../provider.js';
 import { expectField, isArray, isString, type LlamaCppServer } from './server.js';
 

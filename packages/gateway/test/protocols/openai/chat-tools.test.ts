@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assistantToolCalls, functionTools, toolChoice } from '../../src/protocol/chat-tools.js';
-import { thrownBy } from '../support/rejections.js';
+import { assistantToolCalls, functionTools, toolChoice } from '../../../src/protocols/openai/chat-tools.js';
+import { thrownBy } from '../../support/rejections.js';
 
 // OpenAI API reference, Create chat completion: https://platform.openai.com/docs/api-reference/chat/create
 describe('functionTools', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/core/errors.js';
-import { jsonResponseFormat } from '../../src/protocol/chat-request.js';
+import { GatewayError } from '../../../src/core/errors.js';
+import { jsonResponseFormat } from '../../../src/protocols/openai/chat-request.js';
 
 // OpenAI API reference, Create chat completion: https://platform.openai.com/docs/api-reference/chat/create
 describe('jsonResponseFormat', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventObject } from '../../src/protocol/sse-decode.js';
+import { eventObject } from '../../src/upstream/sse-decode.js';
 
 describe('eventObject', () => {
   it('returns the JSON object of an event', () => {

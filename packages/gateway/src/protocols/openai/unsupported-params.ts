@@ -1,5 +1,5 @@
-import { GatewayError } from '../core/errors.js';
-import { DROPPED_PARAMS_HEADER } from '../core/headers.js';
+import { GatewayError } from '../../core/errors.js';
+import { DROPPED_PARAMS_HEADER } from '../../core/headers.js';
 
 /** The {@link DROPPED_PARAMS_HEADER} for `names` (joined with `, `), or no header when nothing was dropped. */
 export function droppedParamsHeader(names: readonly string[]): Record<string, string> {

@@ -1,7 +1,7 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/core/errors.js';
-import { mapChatTurns, type TurnMapper } from '../../src/protocol/chat-turns.js';
+import { GatewayError } from '../../../src/core/errors.js';
+import { mapChatTurns, type TurnMapper } from '../../../src/protocols/openai/chat-turns.js';
 
 type Turn = { role: string; items: string[] };
 

@@ -4,7 +4,7 @@
  * needs, each failing with a 400 that names the offending field.
  */
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { invalidParam } from '../core/errors.js';
+import { invalidParam } from '../../core/errors.js';
 
 /**
  * The `messages` array.

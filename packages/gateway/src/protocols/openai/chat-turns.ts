@@ -9,7 +9,7 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionToolMessageParam,
 } from 'openai/resources/chat/completions';
-import { invalidParam } from '../core/errors.js';
+import { invalidParam } from '../../core/errors.js';
 import { contentText } from './chat-request.js';
 
 /** How a provider type turns each kind of message into its own turns. */

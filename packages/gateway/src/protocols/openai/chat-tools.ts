@@ -4,7 +4,7 @@
  * `tool_choice`, and an assistant message's `tool_calls`, each failing with a 400 that names the offending field.
  */
 import type { ChatCompletionAssistantMessageParam } from 'openai/resources/chat/completions';
-import { invalidParam } from '../core/errors.js';
+import { invalidParam } from '../../core/errors.js';
 
 /** One entry of `tools` (OpenAI API reference, Create chat completion): a function tool with a name. */
 export interface FunctionTool {
