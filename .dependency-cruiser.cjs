@@ -1,7 +1,7 @@
 /**
  * The gateway's import rules, checked by `npm run check:imports` (part of `npm test`). Layers, top to bottom:
  *   cli → gateway.ts, index.ts, load-config.ts, docs/ → http/, ingress/, telemetry/ → routing/ → providers/
- *   → protocols/, upstream/ → config/ → core/   (and @switchyard/wire below all of them)
+ *   → protocols/, upstream/, store/ → config/ → core/   (and @switchyard/wire below all of them)
  * A module may import its own layer or any layer below it; never one above, and never in a cycle.
  */
 const src = '^packages/gateway/src/';
@@ -11,7 +11,7 @@ const layers = [
   { name: 'edge', path: `${src}(http|ingress|telemetry)/` },
   { name: 'routing', path: `${src}routing/` },
   { name: 'providers', path: `${src}providers/` },
-  { name: 'protocols', path: `${src}(protocols|upstream)/` },
+  { name: 'protocols', path: `${src}(protocols|upstream|store)/` },
   { name: 'config', path: `${src}config/` },
   { name: 'core', path: `${src}core/` },
 ];
