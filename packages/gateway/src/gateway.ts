@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/schema.js';
 import { configuredSecrets } from './config/secrets.js';
+import { StoreSchema } from './config/store-fields.js';
 import { GatewayError } from './core/errors.js';
 import { secretRedactor } from './core/redactor.js';
 import { buildServer } from './http/server.js';
@@ -9,6 +10,7 @@ import { providerDefinitions } from './providers/catalog.js';
 import type { Provider } from './providers/provider.js';
 import { ModelRegistry } from './routing/model-registry.js';
 import { Router } from './routing/router.js';
+import { openStore, type Store } from './store/store.js';
 import { createLogger } from './telemetry/logger.js';
 
 /** Where to listen; each falls back to `server.host` / `server.port` from config, then 127.0.0.1:4000. */
@@ -24,6 +26,8 @@ export interface RunningGateway {
   url: string;
   registry: ModelRegistry;
   router: Router;
+  /** Stored responses and chat completions (config `store:`); opened on first use. */
+  store: Store;
   /**
    * Graceful shutdown: stops accepting connections, waits up to `server.drain_timeout` (ms) for in-flight
    * requests, ends the rest with a 503 `server_shutting_down` error (a final SSE error event for streams),
@@ -51,7 +55,12 @@ export async function startGateway(
   registry.startRefreshing();
   const limits = { maxN: config.server.max_n, maxEmbeddingInputs: config.server.max_embedding_inputs };
   const router = new Router(registry, limits, logger);
-  const { app, inflight } = buildServer({ server: config.server, registry, router, logger });
+  const store = openStore(
+    config.store ?? StoreSchema.parse({}),
+    config.dir,
+    logger.child({ component: 'store' }),
+  );
+  const { app, inflight } = buildServer({ server: config.server, registry, router, store, logger });
   const host = options.host ?? config.server.host ?? '127.0.0.1';
   const port = options.port ?? config.server.port ?? 4000;
   try {
@@ -59,6 +68,7 @@ export async function startGateway(
   } catch (err) {
     registry.stop();
     await Promise.all([...providers.values()].map((p) => p.close()));
+    await store.close();
     throw err;
   }
   const address = app.server.address() as AddressInfo;
@@ -67,6 +77,7 @@ export async function startGateway(
     url: `http://${shownHost}:${address.port}`,
     registry,
     router,
+    store,
     close: async () => {
       registry.stop();
       const closing = app.close();
@@ -78,6 +89,7 @@ export async function startGateway(
       app.server.closeAllConnections();
       await closing;
       await Promise.all([...providers.values()].map((p) => p.close()));
+      await store.close();
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { deploymentRoutingFields, modelRoutingFields } from './routing-fields.js';
+import { type StoreConfig, StoreSchema } from './store-fields.js';
 import { durationMs, sizeBytes } from './units.js';
 
 /** Provider ids and model ids: what may appear as a key under `providers:` (letters, digits, `._-`). */
@@ -61,6 +62,7 @@ export function configSchema(providerTypes: readonly [string, ...string[]]) {
     server: ServerSchema.prefault({}),
     providers: z.record(providerId, z.looseObject({ type: z.enum(providerTypes) })).default({}),
     models: z.array(ModelSchema).default([]),
+    store: StoreSchema.prefault({}),
   });
 }
 
@@ -73,6 +75,8 @@ export interface GatewayConfig {
   server: ServerConfig;
   providers: Record<string, { type: string } & Record<string, unknown>>;
   models: ModelConfig[];
+  /** `store:`; absent in configs built by hand, which get the defaults. */
+  store?: StoreConfig;
   /** Directory of the config file; relative paths in provider settings resolve against it. */
   dir: string;
   /**

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
 const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|kib|mib|gib)?$/i;
-const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const SIZE_BYTES: Record<string, number> = {
   b: 1,
   kb: 1000,
@@ -33,8 +33,13 @@ function withUnits(pattern: RegExp, units: Record<string, number>, fallbackUnit:
   });
 }
 
-/** A duration in config: a number of milliseconds, or a string such as `500ms`, `30s`, `5m`, `1h`. Parses to ms. */
-export const durationMs = withUnits(DURATION, DURATION_MS, 'ms', 'duration (use e.g. 500ms, 30s, 5m, 1h)');
+/** A duration in config: a number of milliseconds, or a string such as `500ms`, `30s`, `5m`, `1h`, `30d`. Parses to ms. */
+export const durationMs = withUnits(
+  DURATION,
+  DURATION_MS,
+  'ms',
+  'duration (use e.g. 500ms, 30s, 5m, 1h, 30d)',
+);
 
 /** A size in config: a number of bytes, or a string such as `512kb`, `10mb`, `1mib`. Parses to whole bytes. */
 export const sizeBytes = withUnits(SIZE, SIZE_BYTES, 'b', 'size (use e.g. 512kb, 10mb)').transform(

@@ -5,6 +5,7 @@ import { newId } from '../core/ids.js';
 import { registerAnthropicRoutes } from '../ingress/anthropic/routes.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Router } from '../routing/router.js';
+import type { Store } from '../store/store.js';
 import { registerApiKeyAuth } from './auth.js';
 import { registerJsonBodyParser } from './body-parser.js';
 import { registerExpectationCheck, registerHostCheck } from './client-errors.js';
@@ -28,6 +29,8 @@ export interface ServerDeps {
   server: ServerConfig;
   registry: ModelRegistry;
   router: Router;
+  /** Stored responses and chat completions. */
+  store: Store;
   logger: Logger;
 }
 
