@@ -51,6 +51,7 @@ describe('package manifests', () => {
     for (const name of withScripts) expect(root.allowScripts, name).toHaveProperty([name]);
     // esbuild's postinstall only checks its platform binary; node-llama-cpp's would build llama.cpp when no
     // prebuilt binary fits, and the gateway loads the prebuilt one with getLlama({build: 'never'}).
-    expect(root.allowScripts).toEqual({ esbuild: false, 'node-llama-cpp': false });
+    // better-sqlite3's compiles the SQLite binding the store's default driver loads.
+    expect(root.allowScripts).toEqual({ 'better-sqlite3': true, esbuild: false, 'node-llama-cpp': false });
   });
 });
