@@ -41,6 +41,8 @@ export type ErrorCode =
   | 'deployments_rate_limited'
   | 'deployments_cooling_down'
   | 'provider_closed'
+  // State kept in the store (store/).
+  | 'store_unavailable'
   // The upstream call, one code per failure kind (UpstreamFailure) besides a relayed status.
   | 'upstream_connection_error'
   | 'upstream_timeout'
