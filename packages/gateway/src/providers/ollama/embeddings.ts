@@ -15,7 +15,7 @@ export type EmbeddingList = Omit<CreateEmbeddingResponse, 'data'> & {
  * is the usage (0 when absent).
  * @param res Ollama's response
  * @param encoding the client's `encoding_format` (`float` when absent)
- * @param model fallback for `model`
+ * @param model the response's `model`: the model id the client asked for
  * @throws UpstreamError 502 when `embeddings` is missing
  */
 export function embeddingList(res: OllamaEmbedResponse, encoding: unknown, model: string): EmbeddingList {
@@ -23,7 +23,7 @@ export function embeddingList(res: OllamaEmbedResponse, encoding: unknown, model
   const tokens = res.prompt_eval_count ?? 0;
   return {
     object: 'list',
-    model: res.model ?? model,
+    model,
     data: res.embeddings.map((vector, index) => ({
       object: 'embedding',
       index,

@@ -87,7 +87,7 @@ export class OllamaProvider implements Provider {
       requestId: req.requestId,
       timing: req.timing,
     };
-    const streamOptions = { model: req.model, includeUsage: includeUsage(body) };
+    const streamOptions = { model: req.clientModel, includeUsage: includeUsage(body) };
 
     if (endpoint === 'embeddings') {
       const res = await this.transport.json<OllamaEmbedResponse>({
@@ -95,7 +95,7 @@ export class OllamaProvider implements Provider {
         path: OLLAMA_ROUTES.embeddings,
         body: embedRequest(input),
       });
-      return json(embeddingList(res, body.encoding_format, req.model), headers);
+      return json(embeddingList(res, body.encoding_format, req.clientModel), headers);
     }
     if (endpoint === 'completions') {
       const upstream = { ...call, path: OLLAMA_ROUTES.completions, body: generateRequest(input) };
@@ -104,7 +104,7 @@ export class OllamaProvider implements Provider {
         return { kind: 'chunks', chunks: completionChunks(lines, streamOptions), ...withHeaders(headers) };
       }
       return json(
-        textCompletion(await this.transport.json<OllamaGenerateResponse>(upstream), req.model),
+        textCompletion(await this.transport.json<OllamaGenerateResponse>(upstream), req.clientModel),
         headers,
       );
     }
@@ -113,7 +113,10 @@ export class OllamaProvider implements Provider {
       const lines = await this.transport.ndjson(upstream);
       return { kind: 'chunks', chunks: chatChunks(lines, streamOptions), ...withHeaders(headers) };
     }
-    return json(chatCompletion(await this.transport.json<OllamaChatResponse>(upstream), req.model), headers);
+    return json(
+      chatCompletion(await this.transport.json<OllamaChatResponse>(upstream), req.clientModel),
+      headers,
+    );
   }
 
   async close(): Promise<void> {

@@ -97,7 +97,7 @@ export function chatLogprobs(list: OllamaLogprob[]): ChatCompletionTokenLogprob[
 /**
  * A whole `/api/chat` response (`stream: false`) → `chat.completion`. `content` is null when the turn only
  * called tools; `thinking` → `reasoning_content`.
- * @param model fallback for the response's `model` when Ollama sent none
+ * @param model the response's `model`: the model id the client asked for
  */
 export function chatCompletion(res: OllamaChatResponse, model: string): ChatCompletion {
   const msg: Partial<OllamaMessage> = res.message ?? {};
@@ -114,7 +114,7 @@ export function chatCompletion(res: OllamaChatResponse, model: string): ChatComp
     id: newId('chatcmpl-'),
     object: 'chat.completion',
     created: createdSeconds(res.created_at),
-    model: res.model ?? model,
+    model,
     choices: [
       {
         index: 0,
@@ -130,14 +130,14 @@ export function chatCompletion(res: OllamaChatResponse, model: string): ChatComp
 /**
  * A whole `/api/generate` response (`stream: false`) → `text_completion` (OpenAI API reference, The completion
  * object: https://platform.openai.com/docs/api-reference/completions/object).
- * @param model fallback for the response's `model`
+ * @param model the response's `model`: the model id the client asked for
  */
 export function textCompletion(res: OllamaGenerateResponse, model: string): Completion {
   return {
     id: newId('cmpl-'),
     object: 'text_completion',
     created: createdSeconds(res.created_at),
-    model: res.model ?? model,
+    model,
     choices: [
       {
         index: 0,

@@ -30,7 +30,7 @@ import {
 
 /** How a stream is translated. */
 export interface StreamOptions {
-  /** Fallback `model` when Ollama's lines carry none (the upstream model name). */
+  /** The `model` of every chunk: the model id the client asked for (not Ollama's upstream name). */
   model: string;
   /** `stream_options.include_usage`: `usage: null` on every chunk, then a `choices: []` chunk with the usage. */
   includeUsage: boolean;
@@ -60,7 +60,7 @@ export async function* chatChunks(
 ): AsyncGenerator<ReasoningChunk> {
   const id = newId('chatcmpl-');
   let created = 0;
-  let model = opts.model;
+  const model = opts.model;
   let first = true;
   let toolCalls = 0;
   let finished = false;
@@ -94,7 +94,6 @@ export async function* chatChunks(
     const line = checkLine(value) as OllamaChatResponse;
     if (first) {
       created = createdSeconds(line.created_at);
-      model = line.model ?? model;
     }
     const msg: Partial<OllamaMessage> = line.message ?? {};
     if (msg.thinking) yield chunk(opening({ reasoning_content: msg.thinking }), null);
@@ -143,7 +142,7 @@ export async function* completionChunks(
 ): AsyncGenerator<CompletionChunk> {
   const id = newId('cmpl-');
   let created = 0;
-  let model = opts.model;
+  const model = opts.model;
   let first = true;
   let offset = 0;
   let finished = false;
@@ -161,7 +160,6 @@ export async function* completionChunks(
     const line = checkLine(value) as OllamaGenerateResponse;
     if (first) {
       created = createdSeconds(line.created_at);
-      model = line.model ?? model;
       first = false;
     }
     const text = line.response ?? '';

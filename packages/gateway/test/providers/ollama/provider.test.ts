@@ -61,7 +61,7 @@ describe('OllamaProvider chat', () => {
     const body = (res as { body: Any }).body;
     expect(body).toMatchObject({
       object: 'chat.completion',
-      model: 'llama3.2',
+      model: 'fast',
       choices: [
         { index: 0, message: { role: 'assistant', content: 'The sky is blue — ☀️.' }, finish_reason: 'stop' },
       ],
@@ -261,11 +261,11 @@ describe('OllamaProvider completions and embeddings', () => {
 
   it('returns float embeddings, and base64 little-endian float32 when asked', async () => {
     h.fake.route('POST /api/embed', { fixture: 'ollama/embed.json' });
-    const floats = await h.provider.handle(call('embeddings', { input: ['a', 'b'] }));
+    const floats = await h.provider.handle(call('embeddings', { model: 'embedder', input: ['a', 'b'] }));
     expect(h.lastBody()).toEqual({ model: 'llama3.2', input: ['a', 'b'] });
     expect((floats as { body: Any }).body).toEqual({
       object: 'list',
-      model: 'all-minilm',
+      model: 'embedder',
       data: [
         { object: 'embedding', index: 0, embedding: [0.0101, -0.0018, 0.0501] },
         { object: 'embedding', index: 1, embedding: [1, -2, 0.5] },

@@ -21,8 +21,8 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-const plain: StreamOptions = { model: 'fallback', includeUsage: false };
-const withUsage: StreamOptions = { model: 'fallback', includeUsage: true };
+const plain: StreamOptions = { model: 'client-model', includeUsage: false };
+const withUsage: StreamOptions = { model: 'client-model', includeUsage: true };
 
 // biome-ignore lint/suspicious/noExplicitAny: chunk assertions read nested fields freely
 type Any = any;
@@ -44,7 +44,7 @@ describe('chatChunks', () => {
         id: chunks[0].id,
         object: 'chat.completion.chunk',
         created,
-        model: 'llama3.2',
+        model: 'client-model',
       });
       expect(c.choices[0].index).toBe(0);
       expect('usage' in c).toBe(false);
@@ -186,7 +186,7 @@ describe('completionChunks', () => {
       [['', 'stop']],
       [],
     ]);
-    expect(chunks[0]).toMatchObject({ object: 'text_completion', model: 'llama3.2', usage: null });
+    expect(chunks[0]).toMatchObject({ object: 'text_completion', model: 'client-model', usage: null });
     expect(chunks[0].id).toMatch(/^cmpl-/);
     expect(chunks.at(-1).usage).toEqual({ prompt_tokens: 26, completion_tokens: 42, total_tokens: 68 });
   });
