@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/schema.js';
 import { newId } from '../core/ids.js';
 import { registerAnthropicRoutes } from '../ingress/anthropic/routes.js';
+import { registerResponsesRoutes } from '../ingress/responses/routes.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Router } from '../routing/router.js';
 import type { Store } from '../store/store.js';
@@ -71,6 +72,7 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
     ...registerOpenAIRoutes(app, { registry: deps.registry, router: deps.router }),
     ...registerVllmRoutes(app, { router: deps.router }),
     ...registerAnthropicRoutes(app, { registry: deps.registry, router: deps.router }),
+    ...registerResponsesRoutes(app, { router: deps.router, store: deps.store }),
   ]);
   registerErrorHandling(app, routes);
   return { app, inflight };

@@ -25,13 +25,16 @@ export class GatewayMetrics {
     buckets: OVERHEAD_BUCKETS,
     registers: [this.registry],
   });
-  private readonly byEndpoint = new Map<Endpoint | 'messages', Histogram.Internal<'endpoint'>>();
+  private readonly byEndpoint = new Map<
+    Endpoint | 'messages' | 'responses',
+    Histogram.Internal<'endpoint'>
+  >();
 
   /**
    * Records one request's overhead.
    * @param ms milliseconds (the histogram is in seconds)
    */
-  observeOverhead(endpoint: Endpoint | 'messages', ms: number): void {
+  observeOverhead(endpoint: Endpoint | 'messages' | 'responses', ms: number): void {
     let child = this.byEndpoint.get(endpoint);
     if (!child) {
       child = this.overhead.labels({ endpoint });
