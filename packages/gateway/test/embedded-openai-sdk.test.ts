@@ -244,7 +244,7 @@ describe('chat completions', () => {
     expect(results.map((r) => r.model)).toEqual(budgets.map((_, i) => (i % 2 ? QWEN : STORIES)));
   });
 
-  it('answers 400 stating both token counts when the prompt exceeds the context', async () => {
+  it("answers 400 context_length_exceeded in vLLM's words when the prompt alone fills the context", async () => {
     const err = await client.chat.completions
       .create({ model: STORIES, messages: [{ role: 'user', content: 'cat '.repeat(3000) }], max_tokens: 1 })
       .then(
@@ -252,9 +252,43 @@ describe('chat completions', () => {
         (e: unknown) => e,
       );
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-    const message = (err as InstanceType<typeof OpenAI.BadRequestError>).message;
-    expect(message).toContain('2048');
-    expect(message).toMatch(/prompt has \d{4} tokens/);
+    const error = err as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(error.code).toBe('context_length_exceeded');
+    expect(error.param).toBe('messages');
+    expect(error.message).toMatch(
+      /^400 This model's maximum context length is 2048 tokens\. However, you requested (\d{4}) tokens in the messages, Please reduce the length of the messages\.$/,
+    );
+  });
+
+  it("answers 400 with vLLM's exact message when prompt plus max_tokens exceed the context by one token", async () => {
+    const probe = await client.chat.completions.create({ model: STORIES, messages, max_tokens: 1 });
+    const prompt = probe.usage!.prompt_tokens;
+    const completion = 2048 - prompt + 1;
+    const err = await client.chat.completions
+      .create({ model: STORIES, messages, max_tokens: completion })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    const error = err as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('context_length_exceeded');
+    expect(error.error).toMatchObject({ type: 'invalid_request_error', param: 'messages' });
+    expect(error.message).toBe(
+      `400 This model's maximum context length is 2048 tokens. However, you requested 2049 tokens (${prompt} in the messages, ${completion} in the completion). Please reduce the length of the messages or completion.`,
+    );
+    const legacy = await client.completions
+      .create({ model: STORIES, prompt: 'Once upon a time', max_tokens: 2047 })
+      .then(
+        () => undefined,
+        (e: unknown) => e as InstanceType<typeof OpenAI.BadRequestError>,
+      );
+    expect(legacy?.code).toBe('context_length_exceeded');
+    expect(legacy?.param).toBe('prompt');
+    expect(legacy?.message).toMatch(
+      /However, you requested \d+ tokens \(\d+ in the messages, 2047 in the completion\)/,
+    );
   });
 });
 

@@ -202,7 +202,7 @@ describe('generation', () => {
     expect(banned.choices[0].text).not.toBe(greedy.choices[0].text);
   });
 
-  it('rejects a prompt longer than the context with both token counts', async () => {
+  it('rejects a prompt longer than the context, naming its token count and the context size', async () => {
     const err = await rejection(
       call('completions', STORIES, { prompt: new Array(3000).fill(400), max_tokens: 1 }),
     );

@@ -88,7 +88,7 @@ describe('gateway in front of a gateway running the embedded engine', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as Error).message).toMatch(
-      /maximum context length is 2048 tokens, but the prompt has \d+ tokens/,
+      /maximum context length is 2048 tokens\. However, you requested \d+ tokens in the messages/,
     );
   });
 

@@ -2,8 +2,9 @@ import { invalidParam } from '../../core/errors.js';
 import { newId, unixSeconds } from '../../core/ids.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
 import { type ChoiceResult, collectChoice, interleave, usage } from './choices.js';
+import { assertFitsContext } from './context-limit.js';
 import type { ModelEngine } from './engine.js';
-import { assertPromptFits, type GenerationEvent, generate } from './generate.js';
+import { type GenerationEvent, generate } from './generate.js';
 import { chatOutputPlan, parseToolCall, type ToolCall } from './grammar.js';
 import { readGenerationParams } from './params.js';
 
@@ -27,7 +28,7 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
     ...(plan.promptTools ? { tools: plan.promptTools } : {}),
     addGenerationPrompt: true,
   });
-  assertPromptFits(engine, prompt.tokens.length, 'messages');
+  assertFitsContext(engine.contextSize, prompt.tokens.length, params.maxTokens, 'messages');
   const stop = engine.template.endOfTurn ? [...params.stop, engine.template.endOfTurn] : params.stop;
   const toolMode = plan.constraint.kind === 'tool_call';
   const grammar = plan.constraint.kind === 'text' ? undefined : plan.constraint.grammar;

@@ -5,8 +5,9 @@ import type { ParamPolicy } from '../param-policy.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
 import { EMBEDDED_UNSUPPORTED } from './capabilities.js';
 import { collectChoice, interleave, usage } from './choices.js';
+import { assertFitsContext } from './context-limit.js';
 import type { ModelEngine } from './engine.js';
-import { assertPromptFits, type GenerationEvent, generate } from './generate.js';
+import { type GenerationEvent, generate } from './generate.js';
 import { responseFormatConstraint } from './grammar.js';
 import { toCompletionLogprobs } from './logprobs.js';
 import { readGenerationParams } from './params.js';
@@ -49,7 +50,7 @@ export async function textCompletion(
     echo = false;
   }
   const prompts = readPrompts(engine, body.prompt);
-  for (const p of prompts) assertPromptFits(engine, p.tokens.length, 'prompt');
+  for (const p of prompts) assertFitsContext(engine.contextSize, p.tokens.length, params.maxTokens, 'prompt');
   const constraint = await responseFormatConstraint(engine, body.response_format);
   const grammar = constraint.kind === 'text' ? undefined : constraint.grammar;
   const promptTokens = prompts.reduce((sum, p) => sum + p.tokens.length, 0);

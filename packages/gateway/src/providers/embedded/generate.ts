@@ -1,5 +1,4 @@
 import type { LlamaGrammar, Token } from 'node-llama-cpp';
-import { GatewayError } from '../../core/errors.js';
 import type { ModelEngine } from './engine.js';
 import { isCompleteJsonValue } from './grammar.js';
 import { loadedLlamaModule } from './llama-module.js';
@@ -12,7 +11,7 @@ import { TokenTextDecoder } from './tokenizer.js';
 /** One choice to generate. */
 export interface GenerationRequest {
   engine: ModelEngine;
-  /** The full prompt (checked with {@link assertPromptFits} beforehand). */
+  /** The full prompt (checked with `assertFitsContext` beforehand, context-limit.ts). */
   promptTokens: Token[];
   sampling: SamplingParams;
   /** Position of this choice in the response (offsets the seed, see sampling.ts). */
@@ -36,23 +35,6 @@ export type GenerationEvent =
   /** New output text (may be '' when only logprobs are new) and the logprobs of tokens sampled since the last event. */
   | { type: 'delta'; text: string; logprobs: SampledTokenLogprob[] }
   | { type: 'end'; finishReason: FinishReason; completionTokens: number };
-
-/**
- * Rejects a prompt that leaves no room to generate: a sequence holds `contextSize` tokens, the prompt must
- * be shorter.
- * @param param request field named in the error (`messages`, `prompt`)
- * @throws GatewayError 400 stating the prompt's and the context's token counts
- */
-export function assertPromptFits(engine: ModelEngine, promptTokens: number, param: string): void {
-  if (promptTokens >= engine.contextSize) {
-    throw new GatewayError(
-      400,
-      `This model's maximum context length is ${engine.contextSize} tokens, but the prompt has ${promptTokens} tokens` +
-        ' (the prompt must be shorter than the context to leave room for the completion)',
-      { param, code: 'context_length_exceeded' },
-    );
-  }
-}
 
 /**
  * Generates one choice on a pooled sequence (waiting for one when all are busy). Stops at an
