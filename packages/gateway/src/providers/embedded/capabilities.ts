@@ -14,9 +14,11 @@ const chat = entriesOf('chat.completions');
 const legacy = entriesOf('completions');
 
 /**
- * The generation fields chat and legacy completions share, as params.ts validates and sampling.ts maps them;
- * `top_k`, `min_p` and `repetition_penalty` are vLLM's sampling extras (vLLM docs, Extra Parameters:
- * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters).
+ * The generation fields chat and legacy completions share, as params.ts validates and sampling.ts and
+ * generate.ts apply them; those marked "vLLM extra" are vLLM's sampling and guided-decoding parameters, by
+ * vLLM's names (vLLM docs, Extra Parameters:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters; vLLM docs, Structured
+ * Outputs: https://docs.vllm.ai/en/latest/features/structured_outputs.html).
  */
 const generation = [
   'model',
@@ -33,6 +35,17 @@ const generation = [
   'repetition_penalty (vLLM extra; penalties sampler)',
   'logit_bias (logit-bias sampler; end-of-generation tokens rejected)',
   'stream',
+  'min_tokens (vLLM extra; end tokens and stops ignored before it, an end token replaced by the likeliest other)',
+  'ignore_eos (vLLM extra; end-of-generation tokens do not end the choice)',
+  'stop_token_ids (vLLM extra; the token ends the choice, stop_reason is its id)',
+  'skip_special_tokens (vLLM extra; false renders control tokens as text)',
+  'include_stop_str_in_output (vLLM extra; the matched stop string stays in the text)',
+  'prompt_logprobs (vLLM extra; one entry per prompt token, first null; not with stream)',
+  'guided_choice (vLLM extra; grammar: the output is one of the strings)',
+  'guided_regex (vLLM extra; grammar: the output is one full match)',
+  'guided_json (vLLM extra; grammar, as response_format json_schema)',
+  'guided_grammar (vLLM extra; a GBNF grammar in llama.cpp syntax)',
+  'structured_outputs (vLLM extra; choice, regex, json, grammar as the guided_* fields)',
 ];
 
 /** Value-level limits, named by the request handlers when they meet them. */
@@ -54,6 +67,9 @@ export const EMBEDDED_CAPABILITIES = defineCapabilities('embedded', {
       'logprobs (from the sampler probabilities)',
       'top_logprobs (0–20)',
       'tools (rendered into the prompt by the chat template)',
+      'add_generation_prompt (vLLM extra; default true)',
+      'continue_final_message (vLLM extra; the prompt ends inside the last message)',
+      'chat_template_kwargs (vLLM extra; extra chat template variables)',
     ),
     ...legacy(
       ...generation,
@@ -67,6 +83,7 @@ export const EMBEDDED_CAPABILITIES = defineCapabilities('embedded', {
   emulated: [
     ...chat(
       'n (one parallel sequence per choice)',
+      "echo (vLLM extra; the last message's content prepended when it has the reply's role)",
       'tool_choice (required or a named function: one call forced by a JSON grammar; auto, none: the reply is text)',
       'parallel_tool_calls (a forced reply holds one call)',
       'response_format (json_object, json_schema: enforced by a grammar)',

@@ -22,6 +22,14 @@ export const FALLBACK_CHAT_TEMPLATE =
   "{%- for message in messages -%}{{- '<|im_start|>' + message.role + '\\n' + (message.content or '') + " +
   "'<|im_end|>\\n' -}}{%- endfor -%}{%- if add_generation_prompt -%}{{- '<|im_start|>assistant\\n' -}}{%- endif -%}";
 
+/** How {@link ChatTemplate.render} renders a conversation. */
+export interface RenderOptions {
+  tools?: unknown[];
+  addGenerationPrompt: boolean;
+  continueFinalMessage?: boolean;
+  kwargs?: Record<string, unknown>;
+}
+
 const TURN_MARK = '\u0000switchyard-turn-mark\u0000';
 
 /**
@@ -57,12 +65,18 @@ export class ChatTemplate {
    * Renders a conversation to prompt text (special tokens appear as their text, e.g. `<|im_start|>`).
    * @param messages normalised messages, see {@link normalizeMessages}
    * @param options `tools`: OpenAI tool definitions to show the model; `addGenerationPrompt`: end with the
-   *   assistant turn header so the model answers
-   * @throws GatewayError 400 when the template rejects the conversation (its `raise_exception` message)
+   *   assistant turn header so the model answers; `continueFinalMessage`: end inside the last message, so the
+   *   model continues it (Hugging Face's `continue_final_message`: the text is cut right after the last
+   *   message's content); `kwargs`: extra template variables (vLLM's `chat_template_kwargs`), which never
+   *   replace the ones above
+   * @throws GatewayError 400 when the template rejects the conversation (its `raise_exception` message), or
+   *   the last message's content cannot be found to continue it
    */
-  render(messages: TemplateMessage[], options: { tools?: unknown[]; addGenerationPrompt: boolean }): string {
+  render(messages: TemplateMessage[], options: RenderOptions): string {
+    let text: string;
     try {
-      return this.template.render({
+      text = this.template.render({
+        ...options.kwargs,
         messages,
         ...(options.tools && options.tools.length > 0 ? { tools: options.tools } : {}),
         add_generation_prompt: options.addGenerationPrompt,
@@ -79,6 +93,16 @@ export class ChatTemplate {
         },
       );
     }
+    if (!options.continueFinalMessage) return text;
+    const final = messages.at(-1)?.content ?? '';
+    const at = final === '' ? -1 : text.lastIndexOf(final);
+    if (at < 0) {
+      throw invalidParam(
+        'continue_final_message',
+        'continue_final_message: the final message has no content the chat template renders',
+      );
+    }
+    return text.slice(0, at + final.length);
   }
 
   private detectEndOfTurn(): string | undefined {

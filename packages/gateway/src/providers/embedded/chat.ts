@@ -1,12 +1,16 @@
 import { invalidParam } from '../../core/errors.js';
 import { newId, unixSeconds } from '../../core/ids.js';
 import type { ProviderRequest, ProviderResponse } from '../provider.js';
+import { readChatExtras, replyRole } from './chat-extras.js';
+import { normalizeMessages } from './chat-template.js';
 import { type ChoiceResult, collectChoice, interleave, usage } from './choices.js';
 import { assertFitsContext } from './context-limit.js';
 import type { ModelEngine } from './engine.js';
 import { type GenerationEvent, generate } from './generate.js';
 import { chatOutputPlan, parseToolCall, type ToolCall } from './grammar.js';
+import { withGuide } from './guided-decoding.js';
 import { readGenerationParams } from './params.js';
+import { promptLogprobs } from './prompt-logprobs.js';
 
 /**
  * `POST /v1/chat/completions` on a loaded model (OpenAI API reference, Create chat completion:
@@ -22,25 +26,32 @@ import { readGenerationParams } from './params.js';
 export async function chatCompletion(engine: ModelEngine, req: ProviderRequest): Promise<ProviderResponse> {
   const body = req.body;
   const params = readGenerationParams(body);
+  const extras = readChatExtras(body);
   const topLogprobs = readChatLogprobs(body);
   const plan = await chatOutputPlan(engine, body);
+  const constraint = await withGuide(engine, body, plan.constraint);
   const prompt = engine.applyChatTemplate(body.messages, {
     ...(plan.promptTools ? { tools: plan.promptTools } : {}),
-    addGenerationPrompt: true,
+    addGenerationPrompt: extras.addGenerationPrompt,
+    continueFinalMessage: extras.continueFinalMessage,
+    kwargs: extras.kwargs,
   });
   assertFitsContext(engine.contextSize, prompt.tokens.length, params.maxTokens, 'messages');
-  const stop = engine.template.endOfTurn ? [...params.stop, engine.template.endOfTurn] : params.stop;
-  const toolMode = plan.constraint.kind === 'tool_call';
-  const grammar = plan.constraint.kind === 'text' ? undefined : plan.constraint.grammar;
+  const { role, echoed } = replyRole(normalizeMessages(body.messages), extras);
+  const toolMode = constraint.kind === 'tool_call';
   const run = (index: number) =>
     generate({
       engine,
       promptTokens: prompt.tokens,
       sampling: params.sampling,
+      ending: params.ending,
       choiceIndex: index,
       ...(params.maxTokens !== undefined ? { maxTokens: params.maxTokens } : {}),
-      stop,
-      ...(grammar ? { grammar } : {}),
+      stop: params.stop,
+      endOfTurn: engine.template.endOfTurn ? [engine.template.endOfTurn] : [],
+      ...(constraint.kind === 'text'
+        ? {}
+        : { grammar: { grammar: constraint.grammar, json: constraint.kind !== 'grammar' } }),
       ...(topLogprobs !== undefined ? { topLogprobs } : {}),
       signal: req.abort.signal,
     });
@@ -48,6 +59,10 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
   const choices = Array.from({ length: params.n }, (_, i) => i);
 
   if (!params.stream) {
+    const promptLogprobsList =
+      params.promptLogprobs === undefined
+        ? undefined
+        : await promptLogprobs(engine, prompt.tokens, params.promptLogprobs, req.abort.signal);
     const results = await Promise.all(choices.map((i) => collectChoice(run(i))));
     const completionTokens = results.reduce((sum, r) => sum + r.completionTokens, 0);
     return {
@@ -56,8 +71,11 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
       body: {
         ...head,
         object: 'chat.completion',
-        choices: results.map((r, index) => chatChoice(r, index, toolMode, topLogprobs !== undefined)),
+        choices: results.map((r, index) =>
+          chatChoice({ ...r, text: echoed + r.text }, index, role, toolMode, topLogprobs !== undefined),
+        ),
         usage: usage(prompt.tokens.length, completionTokens),
+        ...(promptLogprobsList ? { prompt_logprobs: promptLogprobsList } : {}),
       },
     };
   }
@@ -74,11 +92,14 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
       yield chunk([
         {
           index,
-          delta: { role: 'assistant', content: toolMode ? null : '' },
+          delta: { role, content: toolMode ? null : '' },
           logprobs: null,
           finish_reason: null,
         },
       ]);
+      if (echoed && !toolMode) {
+        yield chunk([{ index, delta: { content: echoed }, logprobs: null, finish_reason: null }]);
+      }
     }
     const buffered = choices.map(() => '');
     let completionTokens = 0;
@@ -100,7 +121,9 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
         if (call) finishReason = 'tool_calls';
         yield chunk([{ index, delta, logprobs: null, finish_reason: null }]);
       }
-      yield chunk([{ index, delta: {}, logprobs: null, finish_reason: finishReason }]);
+      yield chunk([
+        { index, delta: {}, logprobs: null, finish_reason: finishReason, stop_reason: value.stopReason },
+      ]);
     }
     if (params.includeUsage) yield chunk([], { usage: usage(prompt.tokens.length, completionTokens) });
   }
@@ -126,14 +149,21 @@ function readChatLogprobs(body: Record<string, unknown>): number | undefined {
   return top ?? 0;
 }
 
-function chatChoice(result: ChoiceResult, index: number, toolMode: boolean, withLogprobs: boolean) {
+function chatChoice(
+  result: ChoiceResult,
+  index: number,
+  role: string,
+  toolMode: boolean,
+  withLogprobs: boolean,
+) {
   const call: ToolCall | undefined = toolMode ? parseToolCall(result.text) : undefined;
   return {
     index,
     message: call
-      ? { role: 'assistant', content: null, refusal: null, tool_calls: [call] }
-      : { role: 'assistant', content: result.text, refusal: null },
+      ? { role, content: null, refusal: null, tool_calls: [call] }
+      : { role, content: result.text, refusal: null },
     logprobs: withLogprobs && !call ? { content: result.logprobs, refusal: null } : null,
     finish_reason: call ? 'tool_calls' : result.finishReason,
+    stop_reason: result.stopReason,
   };
 }

@@ -7,11 +7,19 @@ export interface ChoiceResult {
   logprobs: SampledTokenLogprob[];
   finishReason: FinishReason;
   completionTokens: number;
+  /** vLLM's `stop_reason`: the stop string or stop token id that ended the choice, else null. */
+  stopReason: string | number | null;
 }
 
 /** Runs one generation to its end and gathers its text, logprobs and finish reason. */
 export async function collectChoice(events: AsyncIterable<GenerationEvent>): Promise<ChoiceResult> {
-  const result: ChoiceResult = { text: '', logprobs: [], finishReason: 'stop', completionTokens: 0 };
+  const result: ChoiceResult = {
+    text: '',
+    logprobs: [],
+    finishReason: 'stop',
+    completionTokens: 0,
+    stopReason: null,
+  };
   for await (const event of events) {
     if (event.type === 'delta') {
       result.text += event.text;
@@ -19,6 +27,7 @@ export async function collectChoice(events: AsyncIterable<GenerationEvent>): Pro
     } else {
       result.finishReason = event.finishReason;
       result.completionTokens = event.completionTokens;
+      result.stopReason = event.stopReason;
     }
   }
   return result;

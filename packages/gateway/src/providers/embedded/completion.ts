@@ -9,8 +9,10 @@ import { assertFitsContext } from './context-limit.js';
 import type { ModelEngine } from './engine.js';
 import { type GenerationEvent, generate } from './generate.js';
 import { responseFormatConstraint } from './grammar.js';
+import { withGuide } from './guided-decoding.js';
 import { toCompletionLogprobs } from './logprobs.js';
 import { readGenerationParams } from './params.js';
+import { promptLogprobs } from './prompt-logprobs.js';
 
 /** One prompt of a (possibly batched) completions request. */
 interface CompletionPrompt {
@@ -51,8 +53,11 @@ export async function textCompletion(
   }
   const prompts = readPrompts(engine, body.prompt);
   for (const p of prompts) assertFitsContext(engine.contextSize, p.tokens.length, params.maxTokens, 'prompt');
-  const constraint = await responseFormatConstraint(engine, body.response_format);
-  const grammar = constraint.kind === 'text' ? undefined : constraint.grammar;
+  const constraint = await withGuide(
+    engine,
+    body,
+    await responseFormatConstraint(engine, body.response_format),
+  );
   const promptTokens = prompts.reduce((sum, p) => sum + p.tokens.length, 0);
   const jobs = prompts.flatMap((prompt) =>
     Array.from({ length: params.n }, (_, i) => ({ prompt, seedIndex: i })),
@@ -62,10 +67,14 @@ export async function textCompletion(
       engine,
       promptTokens: job.prompt.tokens,
       sampling: params.sampling,
+      ending: params.ending,
       choiceIndex: job.seedIndex,
       ...(params.maxTokens !== undefined ? { maxTokens: params.maxTokens } : {}),
       stop: params.stop,
-      ...(grammar ? { grammar } : {}),
+      endOfTurn: [],
+      ...(constraint.kind === 'text'
+        ? {}
+        : { grammar: { grammar: constraint.grammar, json: constraint.kind !== 'grammar' } }),
       ...(topLogprobs !== undefined ? { topLogprobs } : {}),
       signal: req.abort.signal,
     });
@@ -77,6 +86,14 @@ export async function textCompletion(
   };
 
   if (!params.stream) {
+    const promptLogprobsLists =
+      params.promptLogprobs === undefined
+        ? undefined
+        : await Promise.all(
+            prompts.map((p) =>
+              promptLogprobs(engine, p.tokens, params.promptLogprobs ?? 0, req.abort.signal),
+            ),
+          );
     const results = await Promise.all(jobs.map((job) => collectChoice(run(job))));
     return {
       kind: 'json',
@@ -88,6 +105,10 @@ export async function textCompletion(
           text: echo ? jobs[index]!.prompt.text + r.text : r.text,
           logprobs: topLogprobs === undefined ? null : toCompletionLogprobs(r.logprobs, 0),
           finish_reason: r.finishReason,
+          stop_reason: r.stopReason,
+          ...(promptLogprobsLists
+            ? { prompt_logprobs: promptLogprobsLists[prompts.indexOf(jobs[index]!.prompt)] }
+            : {}),
         })),
         usage: usage(
           promptTokens,
@@ -114,7 +135,15 @@ export async function textCompletion(
     for await (const { source: index, value } of interleave<GenerationEvent>(jobs.map(run))) {
       if (value.type === 'end') {
         completionTokens += value.completionTokens;
-        yield chunk([{ index, text: '', logprobs: null, finish_reason: value.finishReason }]);
+        yield chunk([
+          {
+            index,
+            text: '',
+            logprobs: null,
+            finish_reason: value.finishReason,
+            stop_reason: value.stopReason,
+          },
+        ]);
         continue;
       }
       const logprobs =

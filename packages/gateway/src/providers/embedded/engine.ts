@@ -1,5 +1,5 @@
 import type { Llama, LlamaContext, LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
-import { ChatTemplate, normalizeMessages } from './chat-template.js';
+import { ChatTemplate, normalizeMessages, type RenderOptions } from './chat-template.js';
 import type { ModelFile } from './model-files.js';
 import { SequencePool } from './sequence-pool.js';
 import { detokenizeTokens, type TokenizeOptions, tokenizeText } from './tokenizer.js';
@@ -112,13 +112,11 @@ export class ModelEngine {
    * https://platform.openai.com/docs/api-reference/chat/create) and tokenizes it.
    * @param messages the request's `messages`, unvalidated
    * @param options `tools`: OpenAI tool definitions rendered into the prompt when the template supports them;
-   *   `addGenerationPrompt`: end with the assistant header (true to generate a reply)
+   *   `addGenerationPrompt`: end with the assistant header (true to generate a reply); the others as
+   *   {@link ChatTemplate.render}
    * @throws GatewayError 400 for malformed messages, non-text content parts, or a template error
    */
-  applyChatTemplate(
-    messages: unknown,
-    options: { tools?: unknown[]; addGenerationPrompt: boolean },
-  ): ChatPrompt {
+  applyChatTemplate(messages: unknown, options: RenderOptions): ChatPrompt {
     const text = this.template.render(normalizeMessages(messages), options);
     return { text, tokens: this.tokenize(text, { addSpecialTokens: true, parseSpecialTokens: true }) };
   }

@@ -11,6 +11,8 @@ export type OutputConstraint =
    * https://platform.openai.com/docs/api-reference/chat/create): the content is JSON.
    */
   | { kind: 'json'; grammar: LlamaGrammar }
+  /** vLLM's `guided_choice` / `guided_regex` / `guided_grammar` (guided-decoding.ts): text a grammar shapes. */
+  | { kind: 'grammar'; grammar: LlamaGrammar }
   /** `tool_choice` "required" or a named function: the output is one `{"name", "arguments"}` object. */
   | { kind: 'tool_call'; grammar: LlamaGrammar };
 
@@ -121,7 +123,15 @@ function readTools(value: unknown): FunctionTool[] {
   });
 }
 
-async function jsonSchemaGrammar(engine: ModelEngine, schema: unknown, param: string): Promise<LlamaGrammar> {
+/**
+ * A grammar generating JSON valid against `schema` (see {@link toGrammarSchema} for what is enforced).
+ * @throws GatewayError 400 naming `param` when the schema cannot be turned into a grammar
+ */
+export async function jsonSchemaGrammar(
+  engine: ModelEngine,
+  schema: unknown,
+  param: string,
+): Promise<LlamaGrammar> {
   const converted = toGrammarSchema(schema, param);
   try {
     return await engine.llama.createGrammarForJsonSchema(converted as GbnfJsonObjectSchema);

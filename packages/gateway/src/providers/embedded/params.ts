@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidParam } from '../../core/errors.js';
+import type { EndingParams } from './generate.js';
 
 const optionalNumber = z.number().nullish();
 const optionalInt = z.number().int().nullish();
@@ -7,10 +8,11 @@ const optionalInt = z.number().int().nullish();
 /**
  * The request fields chat and legacy completions share (OpenAI API reference, Create chat completion:
  * https://platform.openai.com/docs/api-reference/chat/create; OpenAI API reference, Create completion:
- * https://platform.openai.com/docs/api-reference/completions/create), plus the vLLM sampling extras `top_k`, `min_p`,
- * `repetition_penalty` (vLLM docs, Extra Parameters:
- * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters). Unknown fields are allowed;
- * `null` means "not sent".
+ * https://platform.openai.com/docs/api-reference/completions/create), plus vLLM's sampling extras `top_k`, `min_p`,
+ * `repetition_penalty`, `min_tokens`, `ignore_eos`, `stop_token_ids`, `skip_special_tokens`,
+ * `include_stop_str_in_output`, `prompt_logprobs` (vLLM docs, Extra Parameters:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters; vLLM `SamplingParams`).
+ * Unknown fields are allowed; `null` means "not sent".
  */
 const GenerationFieldsSchema = z.looseObject({
   max_tokens: z.number().int().nonnegative().nullish(),
@@ -26,6 +28,12 @@ const GenerationFieldsSchema = z.looseObject({
   frequency_penalty: optionalNumber,
   repetition_penalty: z.number().positive().nullish(),
   logit_bias: z.record(z.string(), z.number().min(-100).max(100)).nullish(),
+  min_tokens: z.number().int().nonnegative().nullish(),
+  ignore_eos: z.boolean().nullish(),
+  stop_token_ids: z.array(z.number().int().nonnegative()).nullish(),
+  skip_special_tokens: z.boolean().nullish(),
+  include_stop_str_in_output: z.boolean().nullish(),
+  prompt_logprobs: z.number().int().min(0).max(20).nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
 });
@@ -57,6 +65,10 @@ export interface GenerationParams {
   /** Stop sequences (normalised to a list); the matched text is not returned. */
   stop: string[];
   sampling: SamplingParams;
+  /** vLLM's ending controls (`min_tokens`, `ignore_eos`, …), vLLM's defaults when absent. */
+  ending: EndingParams;
+  /** vLLM's `prompt_logprobs`: alternatives per prompt token (0–20); undefined when not asked. */
+  promptLogprobs?: number;
   stream: boolean;
   /** `stream_options.include_usage`: send a usage chunk before `[DONE]`. */
   includeUsage: boolean;
@@ -85,8 +97,25 @@ export function readGenerationParams(body: Record<string, unknown>): GenerationP
   if (b.repetition_penalty != null) sampling.repetitionPenalty = b.repetition_penalty;
   if (b.logit_bias != null) sampling.logitBias = readLogitBias(b.logit_bias);
   const maxTokens = b.max_completion_tokens ?? b.max_tokens;
+  if (b.min_tokens != null && maxTokens != null && b.min_tokens > maxTokens) {
+    throw invalidParam(
+      'min_tokens',
+      `min_tokens must be less than or equal to max_tokens=${maxTokens}, got ${b.min_tokens}.`,
+    );
+  }
+  if (b.prompt_logprobs != null && b.stream === true) {
+    throw invalidParam('prompt_logprobs', '`prompt_logprobs` are not available when `stream=True`.');
+  }
   return {
     ...(maxTokens != null ? { maxTokens } : {}),
+    ending: {
+      minTokens: b.min_tokens ?? 0,
+      ignoreEos: b.ignore_eos === true,
+      stopTokenIds: new Set(b.stop_token_ids ?? []),
+      includeStopStr: b.include_stop_str_in_output === true,
+      skipSpecialTokens: b.skip_special_tokens !== false,
+    },
+    ...(b.prompt_logprobs != null ? { promptLogprobs: b.prompt_logprobs } : {}),
     n: b.n ?? 1,
     stop: b.stop == null ? [] : (Array.isArray(b.stop) ? b.stop : [b.stop]).filter((s) => s.length > 0),
     sampling,

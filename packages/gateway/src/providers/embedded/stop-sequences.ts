@@ -17,23 +17,29 @@ export class StopSequenceMatcher {
 
   /**
    * Adds generated text.
+   * @param check false while stop sequences must not end the text yet (vLLM's `min_tokens`): everything
+   *   is released unsearched
    * @returns `text`: newly releasable text; `stopped`: true when a stop sequence was found (the returned
-   *   text ends right before it and nothing after it is ever released)
+   *   text ends right before it and nothing after it is ever released); `stop`: the sequence found
    */
-  push(delta: string): { text: string; stopped: boolean } {
+  push(delta: string, check = true): { text: string; stopped: boolean; stop?: string } {
     if (this.stopped) return { text: '', stopped: true };
     this.text += delta;
-    if (this.longest === 0) return { text: this.take(this.text.length), stopped: false };
+    if (this.longest === 0 || !check) return { text: this.take(this.text.length), stopped: false };
     const from = Math.max(0, this.released - this.longest + 1);
     let at = -1;
+    let found = '';
     for (const stop of this.stops) {
       if (!stop) continue;
       const i = this.text.indexOf(stop, from);
-      if (i >= 0 && (at < 0 || i < at)) at = i;
+      if (i >= 0 && (at < 0 || i < at)) {
+        at = i;
+        found = stop;
+      }
     }
     if (at >= 0) {
       this.stopped = true;
-      return { text: this.take(at), stopped: true };
+      return { text: this.take(at), stopped: true, stop: found };
     }
     return { text: this.take(this.text.length - this.heldBack()), stopped: false };
   }

@@ -65,10 +65,13 @@ export class TokenTextDecoder {
   /**
    * @param model the tokenizer
    * @param preceding the prompt's tokens (their tail decides spacing of the first generated token)
+   * @param includeSpecialTokens render control tokens (EOS, `<|im_end|>`, …) as their text (vLLM's
+   *   `skip_special_tokens: false`); default false drops them
    */
   constructor(
     private readonly model: LlamaModel,
     preceding: readonly Token[],
+    private readonly includeSpecialTokens = false,
   ) {
     this.context = preceding.slice(-8);
   }
@@ -76,7 +79,7 @@ export class TokenTextDecoder {
   /** Adds a token; returns the text completed by it ('' while a character is still incomplete). */
   push(token: Token): string {
     this.pending.push(token);
-    const text = this.model.detokenize(this.pending, false, this.context);
+    const text = this.model.detokenize(this.pending, this.includeSpecialTokens, this.context);
     if (text.endsWith('\uFFFD') && this.pending.length < 4) return '';
     this.context.push(...this.pending);
     this.context.splice(0, Math.max(0, this.context.length - 8));
@@ -87,7 +90,7 @@ export class TokenTextDecoder {
   /** Text of tokens still held back (an incomplete character at the end of generation), as replacement characters. */
   flush(): string {
     if (this.pending.length === 0) return '';
-    const text = this.model.detokenize(this.pending, false, this.context);
+    const text = this.model.detokenize(this.pending, this.includeSpecialTokens, this.context);
     this.pending = [];
     return text;
   }
