@@ -3,27 +3,10 @@ import type { ModelEngine } from './engine.js';
 import { isCompleteJsonValue } from './grammar.js';
 import { loadedLlamaModule } from './llama-module.js';
 import { type SampledTokenLogprob, sampledTokenLogprob } from './logprobs.js';
-import type { SamplingParams } from './params.js';
+import type { EndingParams, SamplingParams } from './params.js';
 import { samplerOptions } from './sampling.js';
 import { StopSequenceMatcher } from './stop-sequences.js';
 import { TokenTextDecoder } from './tokenizer.js';
-
-/**
- * How a choice may end, beyond `max_tokens`: vLLM's sampling extras (vLLM docs, Extra Parameters:
- * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters).
- */
-export interface EndingParams {
-  /** `min_tokens`: end-of-generation tokens, `stop_token_ids` and stop strings are ignored before this many tokens. */
-  minTokens: number;
-  /** `ignore_eos`: an end-of-generation token does not end the choice (it is fed back like any token). */
-  ignoreEos: boolean;
-  /** `stop_token_ids`: tokens that end the choice (their text is cut unless `includeStopStr`). */
-  stopTokenIds: ReadonlySet<number>;
-  /** `include_stop_str_in_output`: keep the matched stop string (or stop token's text) in the text. */
-  includeStopStr: boolean;
-  /** `skip_special_tokens` (default true): false renders control tokens as their text. */
-  skipSpecialTokens: boolean;
-}
 
 /** One choice to generate. */
 export interface GenerationRequest {

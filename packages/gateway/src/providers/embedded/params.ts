@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { invalidParam } from '../../core/errors.js';
-import type { EndingParams } from './generate.js';
 
 const optionalNumber = z.number().nullish();
 const optionalInt = z.number().int().nullish();
@@ -37,6 +36,23 @@ const GenerationFieldsSchema = z.looseObject({
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
 });
+
+/**
+ * How a choice may end, beyond `max_tokens`: vLLM's sampling extras (vLLM docs, Extra Parameters:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#extra-parameters).
+ */
+export interface EndingParams {
+  /** `min_tokens`: end-of-generation tokens, `stop_token_ids` and stop strings are ignored before this many tokens. */
+  minTokens: number;
+  /** `ignore_eos`: an end-of-generation token does not end the choice (it is fed back like any token). */
+  ignoreEos: boolean;
+  /** `stop_token_ids`: tokens that end the choice (their text is cut unless `includeStopStr`). */
+  stopTokenIds: ReadonlySet<number>;
+  /** `include_stop_str_in_output`: keep the matched stop string (or stop token's text) in the text. */
+  includeStopStr: boolean;
+  /** `skip_special_tokens` (default true): false renders control tokens as their text. */
+  skipSpecialTokens: boolean;
+}
 
 /** Sampling settings the client sent; absent fields stay absent (the engine's own behaviour applies). */
 export interface SamplingParams {
