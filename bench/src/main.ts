@@ -4,13 +4,15 @@
  * open streams, then writes bench/results/<mode>.json and <mode>.md and prints PASS/MISS per target.
  *
  * Flags: `--smoke` (about 15 s, one round, short runs; CI), `--rounds N`, `--targets direct,switchyard,...`,
+ * `--base DIR` (also run the gateway of another built checkout as `switchyard-base`, e.g. a `git worktree` of
+ * the commit before a change),
  * `--cpu-prof` (Switchyard runs under `node --cpu-prof`, profiles land in bench/results/profiles/).
  * Exit code 1 when a target failed requests or the harness failed; a MISS is not a failure.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
@@ -19,7 +21,14 @@ import { cpuSeconds, freePort, type Managed, rssMiB, startPinned, waitForPort } 
 import { ratios, renderMarkdown, verdicts } from './report.js';
 import { runStreams } from './stream-client.js';
 import { type Figures, type LoadResult, type Round, summarize } from './summarize.js';
-import { OVERHEAD_HEADER, startTarget, TARGET_NAMES, type Target, type TargetName } from './targets.js';
+import {
+  DEFAULT_TARGETS,
+  OVERHEAD_HEADER,
+  startTarget,
+  TARGET_NAMES,
+  type Target,
+  type TargetName,
+} from './targets.js';
 import { runWrk } from './wrk.js';
 
 const { values: flags } = parseArgs({
@@ -28,6 +37,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string' },
     targets: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    base: { type: 'string' },
   },
 });
 
@@ -46,7 +56,10 @@ const MEMORY_SHAPE: StreamShape = flags.smoke
   ? { chunks: 4, intervalMs: 250 }
   : { chunks: 20, intervalMs: 400 };
 
-const names = (flags.targets?.split(',') ?? [...TARGET_NAMES]) as TargetName[];
+const names = (flags.targets?.split(',') ??
+  (flags.base === undefined
+    ? [...DEFAULT_TARGETS]
+    : [...DEFAULT_TARGETS, 'switchyard-base'])) as TargetName[];
 for (const n of names) if (!TARGET_NAMES.includes(n)) throw new Error(`unknown target ${n}`);
 if (!names.includes('direct')) names.unshift('direct');
 
@@ -114,7 +127,7 @@ async function round(index: number, targets: Target[], mockPort: number): Promis
   const order = targets.map((_, i) => targets[(i + index) % targets.length]!);
   const r: Round = { c1: {}, c32: {}, c256: {}, streams: {} };
   log(`round ${index + 1}/${settings.rounds}`);
-  for (const t of order) r.c1[t.name] = await load(t, 1, t.name === 'switchyard');
+  for (const t of order) r.c1[t.name] = await load(t, 1, t.name.startsWith('switchyard'));
   for (const t of order) r.c32[t.name] = await load(t, 32, false);
   if (settings.c256) for (const t of order) r.c256[t.name] = await load(t, 256, false);
   await setMockShape(mockPort, STREAM_SHAPE);
@@ -193,6 +206,7 @@ async function main(): Promise<number> {
         await startTarget(name, {
           mockPort: mockPortWanted,
           core: PROXY_CORE,
+          ...(flags.base === undefined ? {} : { baseRepo: resolve(flags.base) }),
           ...(flags['cpu-prof']
             ? { switchyardNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }
             : {}),

@@ -1,6 +1,7 @@
 /**
  * The systems under test, each started as a real process pinned to the proxy core and pointed at the same
- * mock upstream: `direct` (no proxy), `nginx`, `switchyard` and `portkey`.
+ * mock upstream: `direct` (no proxy), `nginx`, `switchyard` and `portkey`; and `switchyard-base`, the same
+ * gateway built from another checkout (`--base DIR`), to compare two commits in one run.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,10 @@ import { MOCK_MODEL } from './mock-upstream.js';
 import { freePort, type Managed, startPinned, waitForPort } from './processes.js';
 
 /** Names of the targets, in the order each round runs them. */
-export const TARGET_NAMES = ['direct', 'nginx', 'switchyard', 'portkey'] as const;
+export const TARGET_NAMES = ['direct', 'nginx', 'switchyard', 'portkey', 'switchyard-base'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
+/** The targets a run without `--targets` measures (`switchyard-base` joins them when `--base` is given). */
+export const DEFAULT_TARGETS: readonly TargetName[] = ['direct', 'nginx', 'switchyard', 'portkey'];
 
 /** The response header in which Switchyard reports its own per-request overhead, in ms. */
 export const OVERHEAD_HEADER = 'x-switchyard-overhead-ms';
@@ -72,8 +75,17 @@ async function startNginx(mockPort: number, core: number): Promise<Target> {
   return managedTarget('nginx', port, proc, AUTH, () => rmSync(prefix, { recursive: true, force: true }));
 }
 
-/** `switchyard serve` with one openai-compatible provider at the mock, built from packages/gateway/dist. */
-async function startSwitchyard(mockPort: number, core: number, extraArgs: string[]): Promise<Target> {
+/**
+ * `switchyard serve` with one openai-compatible provider at the mock, built from `repoDir`'s
+ * packages/gateway/dist (this checkout, or the `--base` one for `switchyard-base`).
+ */
+async function startSwitchyard(
+  name: 'switchyard' | 'switchyard-base',
+  repoDir: string,
+  mockPort: number,
+  core: number,
+  extraArgs: string[],
+): Promise<Target> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-switchyard-'));
   const config = join(dir, 'switchyard.yaml');
@@ -95,9 +107,9 @@ async function startSwitchyard(mockPort: number, core: number, extraArgs: string
       '',
     ].join('\n'),
   );
-  const proc = startPinned('switchyard', core, process.execPath, [
+  const proc = startPinned(name, core, process.execPath, [
     ...extraArgs,
-    join(REPO_DIR, 'packages/gateway/bin/switchyard.js'),
+    join(repoDir, 'packages/gateway/bin/switchyard.js'),
     'serve',
     '--config',
     config,
@@ -105,7 +117,7 @@ async function startSwitchyard(mockPort: number, core: number, extraArgs: string
     String(port),
   ]);
   await waitForPort(proc, port);
-  return managedTarget('switchyard', port, proc, AUTH, () => rmSync(dir, { recursive: true, force: true }));
+  return managedTarget(name, port, proc, AUTH, () => rmSync(dir, { recursive: true, force: true }));
 }
 
 /**
@@ -143,6 +155,8 @@ export interface StartOptions {
   core: number;
   /** Extra node flags for Switchyard (e.g. `--cpu-prof`). */
   switchyardNodeArgs?: string[];
+  /** Checkout (built) whose gateway runs as `switchyard-base`. */
+  baseRepo?: string;
 }
 
 /**
@@ -161,7 +175,22 @@ export async function startTarget(name: TargetName, options: StartOptions): Prom
     case 'nginx':
       return startNginx(options.mockPort, options.core);
     case 'switchyard':
-      return startSwitchyard(options.mockPort, options.core, options.switchyardNodeArgs ?? []);
+      return startSwitchyard(
+        name,
+        REPO_DIR,
+        options.mockPort,
+        options.core,
+        options.switchyardNodeArgs ?? [],
+      );
+    case 'switchyard-base':
+      if (options.baseRepo === undefined) throw new Error('target switchyard-base needs --base <checkout>');
+      return startSwitchyard(
+        name,
+        options.baseRepo,
+        options.mockPort,
+        options.core,
+        options.switchyardNodeArgs ?? [],
+      );
     case 'portkey':
       return startPortkey(options.mockPort, options.core);
   }
