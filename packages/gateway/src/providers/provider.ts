@@ -52,7 +52,10 @@ export interface ModelOptions {
   default_max_tokens?: number;
   /** Provider-specific defaults merged under the client's request (e.g. Ollama `options`, `keep_alive`). */
   params?: Record<string, unknown>;
-  /** Drop parameters the provider cannot honour instead of answering 400. */
+  /**
+   * Drop parameters the provider cannot honour instead of answering 400. Resolved by routing for each
+   * deployment (the model's setting, else the provider's), so a provider reads only this.
+   */
   drop_unsupported_params?: boolean;
 }
 

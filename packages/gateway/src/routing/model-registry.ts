@@ -18,6 +18,11 @@ export interface Deployment {
   state: DeploymentState;
   /** The model's timeouts over the provider's. */
   timeouts: Timeouts;
+  /**
+   * What the provider gets as `ProviderRequest.options`: the model's settings, with
+   * `drop_unsupported_params` resolved here once (the model's setting, else the provider's, else false).
+   */
+  options: ModelOptions;
 }
 
 /** A model id the gateway serves, as listed on `/v1/models`. */
@@ -28,7 +33,6 @@ export interface ServedModel {
   /** Unix seconds. */
   created: number;
   deployments: Deployment[];
-  options: ModelOptions;
   routing: ModelRouting;
   /** Advanced by the routing strategies; survives table rebuilds. */
   rotation: Rotation;
@@ -189,7 +193,7 @@ export class ModelRegistry {
       for (const d of this.discovered.get(provider.id) ?? []) {
         const existing = next.get(d.id);
         if (existing?.explicit) continue;
-        const deployment = this.deployment(d.id, provider, d.id, undefined, 0);
+        const deployment = this.deployment(d.id, provider, d.id, undefined, 0, {});
         if (existing) {
           existing.deployments.push(deployment);
           continue;
@@ -199,7 +203,6 @@ export class ModelRegistry {
           ownedBy: provider.id,
           created: d.created ?? this.created,
           deployments: [deployment],
-          options: {},
           routing: resolveModelRouting(undefined),
           rotation: this.rotation(d.id),
           ...(d.capabilities ? { capabilities: d.capabilities } : {}),
@@ -212,21 +215,20 @@ export class ModelRegistry {
   }
 
   private fromConfig(m: ModelConfig): ServedModel {
-    const deployments = m.deployments.map((d, i) =>
-      this.deployment(m.id, this.providers.get(d.provider)!, d.model ?? m.id, m, i),
-    );
-    const first = deployments[0]!;
-    const info = this.discovered.get(first.provider.id)?.find((d) => d.id === first.model);
     const options: ModelOptions = {};
     if (m.default_max_tokens !== undefined) options.default_max_tokens = m.default_max_tokens;
     if (m.params !== undefined) options.params = m.params;
     if (m.drop_unsupported_params !== undefined) options.drop_unsupported_params = m.drop_unsupported_params;
+    const deployments = m.deployments.map((d, i) =>
+      this.deployment(m.id, this.providers.get(d.provider)!, d.model ?? m.id, m, i, options),
+    );
+    const first = deployments[0]!;
+    const info = this.discovered.get(first.provider.id)?.find((d) => d.id === first.model);
     return {
       id: m.id,
       ownedBy: first.provider.id,
       created: this.created,
       deployments,
-      options,
       routing: resolveModelRouting(m),
       rotation: this.rotation(m.id),
       ...(info?.capabilities ? { capabilities: info.capabilities } : {}),
@@ -242,6 +244,7 @@ export class ModelRegistry {
     upstreamModel: string,
     model: ModelConfig | undefined,
     index: number,
+    modelOptions: ModelOptions,
   ): Deployment {
     const key = `${modelId}\u0000${provider.id}\u0000${upstreamModel}\u0000${index}`;
     let state = this.states.get(key);
@@ -253,12 +256,19 @@ export class ModelRegistry {
       );
       this.states.set(key, state);
     }
-    const providerSettings = this.config.providers[provider.id] as ProviderTimeoutSettings | undefined;
+    const providerSettings = this.config.providers[provider.id] as
+      | (ProviderTimeoutSettings & { drop_unsupported_params?: boolean })
+      | undefined;
     return {
       provider,
       model: upstreamModel,
       state,
       timeouts: resolveTimeouts(model?.timeouts, providerSettings),
+      options: {
+        ...modelOptions,
+        drop_unsupported_params:
+          modelOptions.drop_unsupported_params ?? providerSettings?.drop_unsupported_params ?? false,
+      },
     };
   }
 

@@ -275,7 +275,7 @@ export class Router {
           stream: req.stream,
           abort: attempt.abortWatch,
           requestId: req.requestId,
-          options: served.options,
+          options: d.options,
           timing: attempt.timing,
         };
         if (req.native) call.native = req.native;

@@ -39,3 +39,40 @@ describe('ModelRegistry.providerStatuses', () => {
     registry.stop();
   });
 });
+
+describe('ModelRegistry deployment options', () => {
+  it('resolves drop_unsupported_params per deployment: the model setting, else its provider, else false', async () => {
+    const config: GatewayConfig = {
+      server: {} as GatewayConfig['server'],
+      providers: {
+        lenient: { type: 'vllm', drop_unsupported_params: true },
+        strict: { type: 'vllm' },
+      },
+      models: [
+        {
+          id: 'mixed',
+          default_max_tokens: 64,
+          deployments: [{ provider: 'lenient' }, { provider: 'strict' }],
+        },
+        { id: 'pinned', drop_unsupported_params: false, deployments: [{ provider: 'lenient' }] },
+      ],
+      dir: '/',
+    } as GatewayConfig;
+    const providers = new Map([
+      ['lenient', provider('lenient')],
+      ['strict', provider('strict')],
+    ]);
+    const registry = new ModelRegistry(config, providers, pino({ level: 'silent' }));
+    await registry.refreshAll();
+    expect(registry.get('mixed')!.deployments.map((d) => d.options)).toEqual([
+      { default_max_tokens: 64, drop_unsupported_params: true },
+      { default_max_tokens: 64, drop_unsupported_params: false },
+    ]);
+    expect(registry.get('pinned')!.deployments[0]!.options).toEqual({ drop_unsupported_params: false });
+    expect(registry.get('found')!.deployments.map((d) => [d.provider.id, d.options])).toEqual([
+      ['lenient', { drop_unsupported_params: true }],
+      ['strict', { drop_unsupported_params: false }],
+    ]);
+    registry.stop();
+  });
+});

@@ -64,7 +64,7 @@ export class AnthropicProvider implements Provider {
   }
 
   handle(req: ProviderRequest): Promise<ProviderResponse> {
-    const drop = req.options.drop_unsupported_params ?? this.config.drop_unsupported_params ?? false;
+    const drop = req.options.drop_unsupported_params === true;
     const defaultMaxTokens = req.options.default_max_tokens ?? this.config.default_max_tokens;
     return serveChatEndpoints(req, drop, {
       capabilities: ANTHROPIC_CAPABILITIES,

@@ -103,7 +103,7 @@ export class EmbeddedProvider implements Provider {
     const endpoint = req.endpoint;
     if (CROSS_ENCODER_ENDPOINTS.has(endpoint)) throw notACrossEncoder(req.clientModel, endpoint);
     if (!SERVED.has(endpoint)) throw unsupportedEndpoint(this.type, endpoint);
-    const drop = req.options.drop_unsupported_params ?? this.config.drop_unsupported_params ?? false;
+    const drop = req.options.drop_unsupported_params === true;
     const policy = new ParamPolicy(EMBEDDED_CAPABILITIES, endpoint, drop);
     const screened = SCREENED.has(endpoint) ? { ...req, body: policy.screen(req.body) } : req;
     const started = performance.now();

@@ -38,7 +38,7 @@ export class GeminiProvider implements Provider {
 
   constructor(
     readonly id: string,
-    private readonly config: GeminiConfig,
+    config: GeminiConfig,
   ) {
     this.discover = config.discover ?? false;
     const headers: Record<string, string> = { ...config.headers };
@@ -74,7 +74,7 @@ export class GeminiProvider implements Provider {
   }
 
   async handle(req: ProviderRequest): Promise<ProviderResponse> {
-    const drop = req.options.drop_unsupported_params ?? this.config.drop_unsupported_params ?? false;
+    const drop = req.options.drop_unsupported_params === true;
     if (req.endpoint === 'embeddings') {
       return this.embed(req, new ParamPolicy(GEMINI_CAPABILITIES, 'embeddings', drop));
     }

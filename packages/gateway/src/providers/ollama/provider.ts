@@ -33,7 +33,6 @@ import { OllamaVersionGate } from './version.js';
 export class OllamaProvider implements Provider {
   readonly type = 'ollama';
   readonly discover: boolean;
-  private readonly dropUnsupported: boolean;
   private readonly agent: Agent;
   private readonly transport: OllamaTransport;
   private readonly discovery: OllamaDiscovery;
@@ -44,7 +43,6 @@ export class OllamaProvider implements Provider {
     config: OllamaConfig,
   ) {
     this.discover = config.discover ?? true;
-    this.dropUnsupported = config.drop_unsupported_params ?? false;
     this.agent = upstreamAgent({
       maxConnections: config.max_connections,
       timeoutMs: config.timeout ?? DEFAULT_TIMEOUTS.total,
@@ -72,7 +70,7 @@ export class OllamaProvider implements Provider {
       ...unsupportedFields(endpoint, req.body),
       ...(await this.versionGate.unhonoured(endpoint, req.body, req.abort.signal)),
     ];
-    const drop = req.options.drop_unsupported_params ?? this.dropUnsupported;
+    const drop = req.options.drop_unsupported_params === true;
     const { body, dropped } = applyUnsupportedParams(req.body, unsupported, this.type, drop);
     const headers = dropped.length > 0 ? droppedParamsHeader(dropped) : undefined;
     const input: OllamaRequestInput = {

@@ -93,16 +93,16 @@ describe('OllamaProvider unsupported parameters', () => {
     });
   });
 
-  it('drops them with drop_unsupported_params on the provider; the model setting overrides it', async () => {
+  it('refuses them on the completions route unless the resolved drop_unsupported_params says to drop them', async () => {
     h.fake.route('POST /api/generate', { fixture: 'ollama/generate-text.json' });
-    const lenient = h.makeProvider({ drop_unsupported_params: true });
-    const res = await lenient.handle(call('completions', { prompt: 'x', echo: true }));
+    const res = await h.provider.handle(
+      call('completions', { prompt: 'x', echo: true }, { drop_unsupported_params: true }),
+    );
     expect(res.headers).toEqual({ 'x-switchyard-dropped-params': 'echo' });
-    const strict = await lenient
+    const strict = await h.provider
       .handle(call('completions', { prompt: 'x', echo: true }, { drop_unsupported_params: false }))
       .catch((e: unknown) => e);
     expect((strict as GatewayError).param).toBe('echo');
-    await lenient.close();
   });
 
   it('describes every table entry in OLLAMA_CAPABILITIES.unsupported', () => {
