@@ -40,6 +40,13 @@ export class UnsupportedPlatformError extends OpenAIError {
   }
 }
 
+/** A call on a client after its `close()`: nothing is sent and nothing is retried. */
+export class ClientClosedError extends OpenAIError {
+  constructor() {
+    super('client closed: this OpenAICompatibleClient was closed with close(); create a new one');
+  }
+}
+
 /** A request parameter the platform cannot honour, under `unsupportedParams: 'error'` (the default). */
 export class UnsupportedParamError extends OpenAIError {
   readonly param: string;

@@ -61,25 +61,55 @@ export {
   UnprocessableEntityError,
 } from 'openai';
 export type * from './api-types.js';
-export { type ClientExtras, OpenAICompatibleClient, type RerankRequestOptions } from './client.js';
 export {
+  type Env,
+  OpenAICompatibleClient,
+  type OpenAICompatibleClientConstructor,
+} from './client.js';
+export type {
+  BlobsAPI,
+  ClientExtras,
+  CommonMembers,
+  CreateAPI,
+  OllamaLegacyEmbeddingsAPI,
+  OllamaModelsAPI,
+  PlatformMembers,
+  RerankRequestOptions,
+  TokenizerAPI,
+} from './client-types.js';
+export {
+  BASE_URL_VARIABLES,
   type ClientConfig,
   type ClientConfigInput,
   ClientConfigSchema,
   configFromEnv,
+  type Fetch,
+  LOG_LEVELS,
+  parseClientConfig,
   type UnsupportedParamsPolicy,
 } from './config.js';
+export { ClientConfigError, type ConfigProblem } from './config-errors.js';
 export {
+  ClientClosedError,
   MissingChatTemplateError,
   ModelNotFoundError,
   UnsupportedParamError,
   UnsupportedPlatformError,
 } from './errors.js';
 export type { FileSource } from './file-source.js';
+export type { HealthProvidersResponse, ProviderHealth } from './health-providers.js';
 export { OllamaModelsPage } from './ollama/models.js';
 export type * from './ollama/params.js';
 export { PLATFORM_NAMES, type Platform } from './platforms/names.js';
 export type { TranscriptionParams } from './platforms/platform.js';
+export {
+  PLATFORM_SUPPORT,
+  type PlatformsOf,
+  type ServedPart,
+  type Serves,
+  type SupportedMember,
+  serves,
+} from './platforms/support.js';
 export { ProgressStream } from './progress-stream.js';
 export type { ClientRequestOptions } from './request-options.js';
 export type { WarningLogger } from './unsupported-params.js';

@@ -6,8 +6,10 @@
 
 import type { APIError } from 'openai';
 import { OpenAI } from 'openai';
+import type { Page } from 'openai/pagination';
 import { Agent } from 'undici';
-import { statusError } from './errors.js';
+import type { Fetch } from './config.js';
+import { ClientClosedError, statusError } from './errors.js';
 
 /** Settings of a {@link Transport}. */
 export interface TransportOptions {
@@ -19,23 +21,41 @@ export interface TransportOptions {
   timeout?: number | undefined;
   maxRetries?: number | undefined;
   defaultHeaders?: Record<string, string> | undefined;
+  defaultQuery?: Record<string, string> | undefined;
   /** Sockets per origin; undefined means unlimited. */
   maxConnections?: number | undefined;
+  fetch?: Fetch | undefined;
+  logLevel?: 'off' | 'error' | 'warn' | 'info' | 'debug' | undefined;
+}
+
+/** The SDK's `FinalRequestOptions` (not exported under its own name). */
+type FinalRequestOptions = ConstructorParameters<typeof Page>[3];
+
+/** Shared by a transport and the clients derived from it with `at()`. */
+interface Shared {
+  pool: Agent;
+  closed: boolean;
 }
 
 /** The `openai` SDK client used as the transport of one `OpenAICompatibleClient`. */
 export class Transport extends OpenAI {
-  /** The keep-alive connection pool all requests of this client go through. */
-  readonly pool: Agent;
+  readonly #shared: Shared;
+  readonly #options: TransportOptions;
 
-  constructor(options: TransportOptions) {
-    const pool = new Agent({ keepAliveTimeout: 30_000, connections: options.maxConnections ?? null });
+  constructor(options: TransportOptions, shared?: Shared) {
+    const pool =
+      shared?.pool ?? new Agent({ keepAliveTimeout: 30_000, connections: options.maxConnections ?? null });
     super({
       baseURL: options.baseURL,
       // The SDK requires a credential; without one, a null default header removes `Authorization` again.
       apiKey: options.apiKey ?? 'none',
       timeout: options.timeout,
       maxRetries: options.maxRetries,
+      defaultQuery: options.defaultQuery,
+      fetch: options.fetch,
+      logLevel: options.logLevel,
+      // This client is used in browsers on purpose (a gateway's key, or none); the caller chooses what to expose.
+      dangerouslyAllowBrowser: true,
       defaultHeaders:
         options.apiKey === undefined
           ? { ...options.defaultHeaders, Authorization: null }
@@ -43,7 +63,25 @@ export class Transport extends OpenAI {
       // Node's global fetch accepts an undici Agent; the two packages' type declarations differ only in name.
       fetchOptions: { dispatcher: pool as unknown as RequestInit['dispatcher'] },
     });
-    this.pool = pool;
+    this.#shared = shared ?? { pool, closed: false };
+    this.#options = options;
+  }
+
+  /** The keep-alive connection pool all requests of this client go through. */
+  get pool(): Agent {
+    return this.#shared.pool;
+  }
+
+  /** `ClientClosedError` once `close()` was called, else undefined. */
+  closedError(): ClientClosedError | undefined {
+    return this.#shared.closed ? new ClientClosedError() : undefined;
+  }
+
+  /** Refuses every attempt (first or retry) once the client is closed. */
+  protected override async prepareOptions(options: FinalRequestOptions): Promise<void> {
+    const closed = this.closedError();
+    if (closed) throw closed;
+    await super.prepareOptions(options);
   }
 
   protected override makeStatusError(
@@ -60,18 +98,13 @@ export class Transport extends OpenAI {
    * timeout, retries and connection pool.
    */
   at(baseURL: string): OpenAI {
-    return new OpenAI({
-      baseURL,
-      apiKey: this.apiKey,
-      defaultHeaders: this._options.defaultHeaders,
-      timeout: this.timeout,
-      maxRetries: this.maxRetries,
-      fetchOptions: this.fetchOptions,
-    });
+    return new Transport({ ...this.#options, baseURL }, this.#shared);
   }
 
-  /** Closes the connection pool; in-flight requests finish first. */
+  /** Closes the connection pool; in-flight requests finish first, later ones reject with `ClientClosedError`. */
   async close(): Promise<void> {
-    await this.pool.close();
+    if (this.#shared.closed) return;
+    this.#shared.closed = true;
+    await this.#shared.pool.close();
   }
 }

@@ -1,8 +1,12 @@
 /** Configuration: the zod schema, `fromEnv()`, base URL handling per platform, and authentication headers. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZodError } from 'zod';
 import { type FakeUpstream, startFakeUpstream } from '../../gateway/test/support/fake-upstream.js';
-import { ClientConfigSchema, configFromEnv, OpenAICompatibleClient } from '../src/index.js';
+import {
+  ClientConfigError,
+  ClientConfigSchema,
+  configFromEnv,
+  OpenAICompatibleClient,
+} from '../src/index.js';
 import { startFakeOllama } from './support/fake-ollama.js';
 
 let upstream: FakeUpstream;
@@ -20,13 +24,19 @@ describe('ClientConfigSchema', () => {
       platform: 'ollama',
       unsupportedParams: 'error',
     });
-    expect(() => ClientConfigSchema.parse({ platform: 'tgi' })).toThrow(ZodError);
-    expect(() => ClientConfigSchema.parse({ platform: 'vllm', baseURL: 'not a url' })).toThrow(ZodError);
-    expect(() => ClientConfigSchema.parse({ platform: 'vllm', timeout: -1 })).toThrow(ZodError);
-    expect(() => ClientConfigSchema.parse({ platform: 'vllm', vllm: { chatTemplat: 'x' } })).toThrow(
-      ZodError,
+    const invalid = [
+      { platform: 'tgi' },
+      { platform: 'vllm', baseURL: 'not a url' },
+      { platform: 'vllm', baseURL: 'ftp://host/v1' },
+      { platform: 'vllm', timeout: -1 },
+      { platform: 'vllm', vllm: { chatTemplat: 'x' } },
+      { platform: 'vllm', logLevel: 'loud' },
+      { platform: 'vllm', fetch: 'curl' },
+    ];
+    for (const config of invalid) expect(ClientConfigSchema.safeParse(config).success).toBe(false);
+    expect(() => new OpenAICompatibleClient({ platform: 'vllm', maxRetries: 1.5 })).toThrow(
+      ClientConfigError,
     );
-    expect(() => new OpenAICompatibleClient({ platform: 'vllm', maxRetries: 1.5 })).toThrow(ZodError);
   });
 
   it('requires a baseURL for switchyard only', () => {
@@ -63,7 +73,30 @@ describe('fromEnv', () => {
       unsupportedParams: 'error',
     });
     expect(configFromEnv({ SWITCHYARD_PLATFORM: 'vllm', VLLM_API_KEY: 'v' }).apiKey).toBe('v');
-    expect(() => configFromEnv({ SWITCHYARD_TIMEOUT_MS: 'soon' })).toThrow(ZodError);
+    expect(() => configFromEnv({ SWITCHYARD_TIMEOUT_MS: 'soon' })).toThrow(ClientConfigError);
+  });
+
+  it('chooses the platform from the base-URL variable that is set', () => {
+    expect(configFromEnv({ SWITCHYARD_BASE_URL: 'http://127.0.0.1:19501' })).toMatchObject({
+      platform: 'switchyard',
+      baseURL: 'http://127.0.0.1:19501',
+    });
+    expect(configFromEnv({ VLLM_BASE_URL: 'http://gpu:8000/v1', OPENAI_API_KEY: 'k' })).toMatchObject({
+      platform: 'vllm',
+      baseURL: 'http://gpu:8000/v1',
+    });
+    expect(configFromEnv({ OLLAMA_HOST: '127.0.0.1:11434' })).toMatchObject({
+      platform: 'ollama',
+      baseURL: 'http://127.0.0.1:11434',
+    });
+    expect(configFromEnv({ OPENAI_BASE_URL: 'https://api.example.com/v1' }).platform).toBe('openai');
+    expect(
+      configFromEnv({ SWITCHYARD_BASE_URL: 'http://127.0.0.1:19501', OPENAI_BASE_URL: 'https://x/v1' })
+        .platform,
+    ).toBe('switchyard');
+    expect(
+      configFromEnv({ SWITCHYARD_PLATFORM: 'vllm', SWITCHYARD_BASE_URL: 'http://127.0.0.1:19501' }).platform,
+    ).toBe('vllm');
   });
 
   it('builds a working client', async () => {

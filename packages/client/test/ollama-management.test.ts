@@ -146,25 +146,35 @@ describe('model management', () => {
 });
 
 describe('platform checks', () => {
-  it('vLLM-only methods throw UnsupportedPlatformError naming the method and platform', () => {
-    expect(() => ollama.tokenizer.encode({ prompt: 'x' })).toThrow(UnsupportedPlatformError);
-    expect(() => ollama.rerank.create({ query: 'q', documents: ['d'] })).toThrow(
+  it('vLLM-only methods, called from untyped code, reject with UnsupportedPlatformError naming the method', async () => {
+    const untyped = ollama as unknown as OpenAICompatibleClient<'vllm'>;
+    await expect(untyped.tokenizer.encode({ prompt: 'x' })).rejects.toBeInstanceOf(UnsupportedPlatformError);
+    await expect(untyped.rerank.create({ query: 'q', documents: ['d'] })).rejects.toThrow(
       'rerank.create is not supported on the ollama platform',
     );
-    expect(() => ollama.audio.transcriptions.create({ file: Buffer.from('x') })).toThrow(
-      expect.objectContaining({ method: 'audio.transcriptions.create', platform: 'ollama' }),
-    );
+    await expect(untyped.audio.transcriptions.create({ file: new Uint8Array([1]) })).rejects.toMatchObject({
+      method: 'audio.transcriptions.create',
+      platform: 'ollama',
+    });
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('Ollama-only methods throw UnsupportedPlatformError on other platforms', () => {
-    const vllm = new OpenAICompatibleClient({ baseURL: fake.url, platform: 'vllm' });
-    expect(() => vllm.models.pull({ model: 'x' })).toThrow(
-      'models.pull is not supported on the vllm platform',
+  it('Ollama-only methods reject with UnsupportedPlatformError on other platforms', async () => {
+    const vllm = new OpenAICompatibleClient({
+      baseURL: fake.url,
+      platform: 'vllm',
+    }) as unknown as OpenAICompatibleClient<'ollama'>;
+    const pull = vllm.models.pull({ model: 'x' });
+    await expect(pull.done()).rejects.toThrow('models.pull is not supported on the vllm platform');
+    await expect(vllm.blobs.check('sha256:00')).rejects.toBeInstanceOf(UnsupportedPlatformError);
+    await expect(vllm.embeddings.legacy({ model: 'x', prompt: 'y' })).rejects.toBeInstanceOf(
+      UnsupportedPlatformError,
     );
-    expect(() => vllm.blobs.check('sha256:00')).toThrow(UnsupportedPlatformError);
-    expect(() => vllm.embeddings.legacy({ model: 'x', prompt: 'y' })).toThrow(UnsupportedPlatformError);
-    const openai = new OpenAICompatibleClient({ platform: 'openai', apiKey: 'k' });
-    expect(() => openai.version()).toThrow(UnsupportedPlatformError);
+    const openai = new OpenAICompatibleClient({
+      platform: 'openai',
+      apiKey: 'k',
+    }) as unknown as OpenAICompatibleClient<'vllm'>;
+    await expect(openai.version()).rejects.toBeInstanceOf(UnsupportedPlatformError);
+    expect(fake.requests).toHaveLength(0);
   });
 });

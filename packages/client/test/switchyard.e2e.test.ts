@@ -124,8 +124,17 @@ describe('switchyard platform through a gateway process', () => {
     await wrong.close();
   });
 
-  it('Ollama-only methods are refused client-side', () => {
-    expect(() => client.models.pull({ model: 'x' })).toThrow(UnsupportedPlatformError);
+  it("version() and healthProviders() read the gateway's own routes at its root", async () => {
+    const version = await client.version();
+    expect(version.server).toBe('switchyard');
+    expect(version.version).toMatch(/^\d+\.\d+\.\d+/);
+    const { providers } = await client.healthProviders();
+    expect(providers).toEqual([expect.objectContaining({ id: 'gpu', type: 'vllm', reachable: true })]);
+  });
+
+  it('Ollama-only methods are refused client-side', async () => {
+    const untyped = client as unknown as OpenAICompatibleClient<'ollama'>;
+    await expect(untyped.models.running()).rejects.toBeInstanceOf(UnsupportedPlatformError);
   });
 });
 

@@ -33,6 +33,7 @@ import type { Model, ModelsPage } from 'openai/resources/models';
 import type { Stream } from 'openai/streaming';
 import type { ClientConfig } from '../config.js';
 import type { FileSource } from '../file-source.js';
+import type { HealthProvidersResponse } from '../health-providers.js';
 import type { ProgressStream } from '../progress-stream.js';
 import type { SdkRequestOptions } from '../request-options.js';
 import type { Transport } from '../transport.js';
@@ -121,6 +122,8 @@ export interface PlatformHandler {
   version?(options: SdkRequestOptions): APIPromise<VersionResponse>;
   /** True when the server answers its health route with 2xx, false on 5xx. */
   health?(options: SdkRequestOptions): Promise<boolean>;
+  /** Switchyard `GET /health/providers`. */
+  healthProviders?(options: SdkRequestOptions): APIPromise<HealthProvidersResponse>;
   vllm?: VllmEndpoints;
   ollama?: OllamaEndpoints;
 }
