@@ -127,7 +127,7 @@ describe('errors in the OpenAI envelope', () => {
   });
 
   it('wrong method → 405 with Allow; unknown route → 404', async () => {
-    const wrong = await fetch(`${gateway.url}/v1/chat/completions`);
+    const wrong = await fetch(`${gateway.url}/v1/completions`);
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('POST');
     expect(await wrong.json()).toMatchObject(envelopeShape);

@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../core/errors.js';
+import { recordChatCompletion } from '../ingress/stored-chat/record-completion.js';
 import { AbortSwitch } from '../providers/abort-switch.js';
 import type { Endpoint } from '../providers/provider.js';
 import type { ModelRegistry, ServedModel } from '../routing/model-registry.js';
 import type { Router } from '../routing/router.js';
+import type { Store } from '../store/store.js';
 import { answerFailure } from './error-handler.js';
 import { chatCompletionBody, completionBody, embeddingBody } from './request-schemas.js';
 import { writeRouted } from './respond.js';
@@ -16,6 +18,8 @@ export const OPENAI_PREFIXES = ['/v1', '/v1/openai/v1'] as const;
 export interface OpenAIRouteDeps {
   registry: ModelRegistry;
   router: Router;
+  /** Where `store: true` chat completions are recorded. */
+  store?: Store;
 }
 
 /**
@@ -50,7 +54,7 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: OpenAIRouteDeps
     paths.set(`${prefix}/models/*`, ['GET']);
     for (const [path, endpoint, schema] of posts) {
       app.post(`${prefix}${path}`, { schema: { body: schema } }, (request, reply) =>
-        handleInference(endpoint, request, reply, deps.router),
+        handleInference(endpoint, request, reply, deps.router, deps.store),
       );
       paths.set(`${prefix}${path}`, ['POST']);
     }
@@ -60,15 +64,20 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: OpenAIRouteDeps
 
 /**
  * Serves one inference request: routes it, writes the answer, and aborts the upstream call when the client
- * disconnects first. Never throws: failures are written as the OpenAI envelope.
+ * disconnects first. A chat completion with `store: true` is recorded in `store` (which must be reachable:
+ * else 503). Never throws after taking over the socket: failures are written as the OpenAI envelope.
+ * @throws StoreUnavailableError 503 for `store: true` when the store is down
  */
 export async function handleInference(
   endpoint: Endpoint,
   request: FastifyRequest,
   reply: FastifyReply,
   router: Router,
+  store?: Store,
 ): Promise<void> {
   const body = request.body as Record<string, unknown>;
+  const recorder = endpoint === 'chat.completions' && body.store === true ? store : undefined;
+  if (recorder) await recorder.ready();
   const res = reply.raw;
   const client = new AbortSwitch();
   res.once('close', () => {
@@ -86,6 +95,7 @@ export async function handleInference(
       client,
       requestId: request.id,
     });
+    if (recorder) routed.response = await recordChatCompletion(recorder, body, routed.response, request.log);
     request.server.metrics.observeOverhead(endpoint, await writeRouted(res, routed, request));
   } catch (err) {
     answerFailure(reply, client, err);

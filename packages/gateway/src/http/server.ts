@@ -4,6 +4,7 @@ import type { ServerConfig } from '../config/schema.js';
 import { newId } from '../core/ids.js';
 import { registerAnthropicRoutes } from '../ingress/anthropic/routes.js';
 import { registerResponsesRoutes } from '../ingress/responses/routes.js';
+import { registerStoredChatRoutes } from '../ingress/stored-chat/routes.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
 import type { Router } from '../routing/router.js';
 import type { Store } from '../store/store.js';
@@ -69,10 +70,11 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
   const routes = new Map([
     ...registerHealthRoutes(app, deps.registry),
     ...registerMetricsRoute(app),
-    ...registerOpenAIRoutes(app, { registry: deps.registry, router: deps.router }),
+    ...registerOpenAIRoutes(app, { registry: deps.registry, router: deps.router, store: deps.store }),
     ...registerVllmRoutes(app, { router: deps.router }),
     ...registerAnthropicRoutes(app, { registry: deps.registry, router: deps.router }),
     ...registerResponsesRoutes(app, { router: deps.router, store: deps.store }),
+    ...registerStoredChatRoutes(app, deps.store),
   ]);
   registerErrorHandling(app, routes);
   return { app, inflight };
