@@ -104,8 +104,11 @@ export interface ProviderRequest {
   native?: NativeRequest;
 }
 
-/** Client protocols other than OpenAI's that some providers speak natively. */
-export type NativeProtocol = 'anthropic';
+/**
+ * Client protocols other than OpenAI chat completions that some providers speak natively: Anthropic Messages,
+ * and OpenAI's Responses API (`openai-responses`).
+ */
+export type NativeProtocol = 'anthropic' | 'openai-responses';
 
 /** A client request as it came in, before its ingress translated it (see {@link ProviderRequest.native}). */
 export interface NativeRequest {

@@ -3,7 +3,9 @@
  * https://platform.openai.com/docs/api-reference/responses/create) over chat completions: the request (with the
  * conversation of its `previous_response_id`) becomes a canonical chat request routed like
  * `/v1/chat/completions` (retries, fallbacks, timeouts, cancellation on disconnect), and the answer comes back as
- * a response object or its event stream. With `store` (the default) the response is saved for `GET`,
+ * a response object or its event stream. A deployment whose provider implements the Responses API natively
+ * (`native_responses`) gets the client's body untouched and its answer is passed back byte for byte (the upstream
+ * keeps that response's state). With `store` (the default) a translated response is saved for `GET`,
  * `input_items` and later turns; with `background` it is answered at once (`queued`) and saved when done.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -66,9 +68,18 @@ export async function handleCreateResponse(
       stream,
       client,
       requestId: request.id,
+      native: {
+        protocol: 'openai-responses',
+        path: '/responses',
+        body,
+        ...(request.rawBody ? { rawBody: request.rawBody } : {}),
+        headers: {},
+      },
     });
     let response: ProviderResponse;
-    if (stream) {
+    if (routed.response.kind === 'bytes' && routed.response.protocol === 'openai-responses') {
+      response = routed.response;
+    } else if (stream) {
       response = {
         kind: 'bytes',
         status: 200,

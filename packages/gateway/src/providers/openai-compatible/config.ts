@@ -17,6 +17,11 @@ export const OpenAICompatibleConfigSchema = z
     tls_verify: z.boolean().default(true),
     /** Keep-alive connections per upstream origin. Default 128. */
     max_connections: z.number().int().positive().default(128),
+    /**
+     * The upstream implements OpenAI's Responses API (`POST {base_url}/responses`): `/v1/responses` requests are
+     * passed through untouched instead of translated to chat completions. Default true for `openai`, else false.
+     */
+    native_responses: z.boolean().optional(),
   })
   .superRefine((value, ctx) => {
     const preset = OPENAI_COMPATIBLE_PRESETS[value.type];

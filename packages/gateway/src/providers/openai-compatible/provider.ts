@@ -4,6 +4,7 @@ import type { ProviderDefinition } from '../definition.js';
 import {
   type DiscoveredModel,
   type Endpoint,
+  type NativeProtocol,
   type Provider,
   type ProviderRequest,
   type ProviderResponse,
@@ -59,6 +60,7 @@ export class OpenAICompatibleProvider implements Provider {
   private readonly agent: Agent;
   private readonly http: UpstreamHttp;
   private readonly llamacpp: LlamaCppExtraEndpoints | undefined;
+  private readonly nativeResponses: boolean;
 
   constructor(
     readonly id: string,
@@ -69,6 +71,7 @@ export class OpenAICompatibleProvider implements Provider {
     this.discover = config.discover ?? this.preset.selfHosted;
     this.baseUrl = (config.base_url ?? this.preset.baseUrl ?? '').replace(/\/+$/, '');
     this.root = serverRoot(this.baseUrl);
+    this.nativeResponses = config.native_responses ?? config.type === 'openai';
     const timeoutMs = config.timeout ?? DEFAULT_TIMEOUTS.total;
     const headers: Record<string, string> = { ...config.headers };
     if (config.api_key) headers.authorization = `Bearer ${config.api_key}`;
@@ -106,6 +109,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async handle(req: ProviderRequest): Promise<ProviderResponse> {
+    if (req.native?.protocol === 'openai-responses' && this.nativeResponses) return this.forwardNative(req);
     if (req.endpoint === 'audio.transcriptions') return this.transcribe(req);
     const openAIPath = PATHS[req.endpoint];
     if (openAIPath) return this.forwardJson(this.baseUrl + openAIPath, req);
@@ -127,6 +131,19 @@ export class OpenAICompatibleProvider implements Provider {
         ? req.rawBody
         : JSON.stringify({ ...req.body, model: req.model });
     return bytes(await this.http.postBytes(url, body, req));
+  }
+
+  /**
+   * Passes a Responses API request through to `{base_url}{path}` (model swapped only when it differs); the
+   * answer's bytes are marked as that protocol's.
+   */
+  private async forwardNative(req: ProviderRequest): Promise<ProviderResponse> {
+    const native = req.native!;
+    const body =
+      native.rawBody && native.body.model === req.model
+        ? native.rawBody
+        : JSON.stringify({ ...native.body, model: req.model });
+    return bytes(await this.http.postBytes(this.baseUrl + native.path, body, req), native.protocol);
   }
 
   /**
@@ -155,13 +172,15 @@ export class OpenAICompatibleProvider implements Provider {
   }
 }
 
-function bytes(res: UpstreamResponse | UpstreamCallResponse): ProviderResponse {
+/** An upstream answer as `bytes`, marked as `protocol`'s when it answers a native request. */
+function bytes(res: UpstreamResponse | UpstreamCallResponse, protocol?: NativeProtocol): ProviderResponse {
   const contentType = res.headers['content-type'];
   return {
     kind: 'bytes',
     status: res.statusCode,
     contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json',
     body: res.body,
+    ...(protocol ? { protocol } : {}),
   };
 }
 
