@@ -4,10 +4,17 @@
  * Two passes, each with a fresh gateway process: the first reads the gateway's RSS two seconds after each
  * wave; the second also sends it SIGUSR2 after each wave, so it writes a V8 heap snapshot (Node's
  * `--heapsnapshot-signal`, which runs a full garbage collection first), and sums the live heap from it.
- * Writing a snapshot inflates RSS for good, hence the separate passes. Asserts: every stream succeeded, RSS
- * after the last wave is within 10% of RSS after the first, and the live heap after the last wave within
- * 10% of the heap after the second (a leak grows with every wave; the first also pays for warm-up:
- * 1,000 kept-alive client and upstream sockets, compiled code).
+ * Writing a snapshot inflates RSS for good, hence the separate passes. Asserts: every stream succeeded, the
+ * live heap after the last wave is within 10% of the heap after the second, and RSS after the last wave
+ * within 10% of RSS after the third: a leak grows with every wave, a heap that has reached its size for the
+ * load does not.
+ *
+ * Why not against the first wave: measured on main (Node 20, `process.memoryUsage()` and
+ * `v8.getHeapSpaceStatistics()` sampled each second in the gateway), RSS went 135 → 160 → 177 → 180 → 180 MB
+ * over five waves while the live heap after a full GC stayed at 33 MB from wave 2 on. The growth is V8
+ * sizing its heap to the allocation rate of 1,000 concurrent streams: the young generation's semi-spaces
+ * double (16 → 32 MB) and old space commits ~75 MB of pages between major GCs, then both stay there. That
+ * takes three waves to settle; glibc's arenas play no part (`MALLOC_ARENA_MAX=2` gave the same figures).
  * Loopback only, bounded by the wave count. The snapshots are kept in a temporary directory whose path is
  * printed, for loading in Chrome DevTools when a check fails; it is removed when they pass.
  */
@@ -25,6 +32,8 @@ const { values } = parseArgs({
 const WAVES = Math.max(2, Math.min(10, Number(values.waves)));
 const STREAMS = Math.min(2_000, Number(values.streams));
 const TOLERANCE = 0.1;
+/** The wave after which V8's heap has reached its size for the load (see above). */
+const SETTLED_WAVE = 3;
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -132,10 +141,11 @@ async function main(): Promise<number> {
 
   const failures: string[] = [];
   if ([...plain, ...snapped].some((r) => r.ok !== STREAMS)) failures.push('some streams failed');
-  const rss1 = plain[0]!.rss;
+  const settled = Math.min(SETTLED_WAVE, WAVES - 1);
+  const rssSettled = plain[settled - 1]!.rss;
   const rssN = plain.at(-1)!.rss;
-  if (rssN > rss1 * (1 + TOLERANCE)) {
-    failures.push(`RSS grew from ${mb(rss1)} after wave 1 to ${mb(rssN)} after wave ${WAVES}`);
+  if (rssN > rssSettled * (1 + TOLERANCE)) {
+    failures.push(`RSS grew from ${mb(rssSettled)} after wave ${settled} to ${mb(rssN)} after wave ${WAVES}`);
   }
   const heap2 = snapped[1]!.heap!;
   const heapN = snapped.at(-1)!.heap!;
