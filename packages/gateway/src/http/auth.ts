@@ -3,11 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../core/errors.js';
 
-/** Paths reachable without a key (liveness only). */
-const PUBLIC_PATHS = new Set(['/health']);
+/** Paths reachable without a key (liveness only: `/` is Ollama's probe, answering `Ollama is running`). */
+const PUBLIC_PATHS = new Set(['/health', '/']);
 
 /**
- * Requires one of `keys` on every route but `/health`, as `Authorization: Bearer <key>` or `x-api-key`.
+ * Requires one of `keys` on every route but `/health` and `/`, as `Authorization: Bearer <key>` or `x-api-key`.
  * Keys are compared in constant time on their SHA-256 digests and never logged. A refused request's body is
  * read and discarded (up to `bodyLimit` bytes) before the 401 goes out: closing the connection with the body
  * unread would reset it, and a client still sending would see EPIPE instead of the answer.

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/schema.js';
 import { newId } from '../core/ids.js';
 import { registerAnthropicRoutes } from '../ingress/anthropic/routes.js';
+import { registerOllamaRoutes } from '../ingress/ollama/routes.js';
 import { registerResponsesRoutes } from '../ingress/responses/routes.js';
 import { registerStoredChatRoutes } from '../ingress/stored-chat/routes.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
@@ -75,6 +76,7 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
     ...registerAnthropicRoutes(app, { registry: deps.registry, router: deps.router }),
     ...registerResponsesRoutes(app, { router: deps.router, store: deps.store }),
     ...registerStoredChatRoutes(app, deps.store),
+    ...registerOllamaRoutes(app, { registry: deps.registry, router: deps.router }),
   ]);
   registerErrorHandling(app, routes);
   return { app, inflight };

@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { GatewayError } from '../core/errors.js';
+import type { ModelFacts } from '../core/model-facts.js';
 import type { AbortWatch } from './abort-switch.js';
 
 /**
@@ -164,6 +165,13 @@ export interface Provider {
   handle(request: ProviderRequest): Promise<ProviderResponse>;
   /** Releases sockets, model memory and timers. */
   close(): Promise<void>;
+  /**
+   * Facts about the file of upstream model `model`, for providers that serve files (`embedded`).
+   * @throws GatewayError 404 when the provider has no such model
+   */
+  describeModel?(model: string): Promise<ModelFacts>;
+  /** Upstream model names whose weights are in memory now, for providers that load them (`embedded`). */
+  readonly loadedModels?: readonly string[];
 }
 
 /**

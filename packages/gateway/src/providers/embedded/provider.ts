@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { GatewayError, UpstreamError } from '../../core/errors.js';
+import type { ModelFacts } from '../../core/model-facts.js';
 import type { ProviderDefinition } from '../definition.js';
 import { ParamPolicy } from '../param-policy.js';
 import {
@@ -19,6 +20,7 @@ import { type EmbeddedConfig, EmbeddedConfigSchema } from './config.js';
 import { notACrossEncoder } from './cross-encoding.js';
 import { createEmbeddings } from './embeddings.js';
 import { ModelEngine } from './engine.js';
+import { readModelFacts } from './model-facts.js';
 import { type ModelFile, readModelFileInfo, resolveModelFiles } from './model-files.js';
 import { poolingRequest } from './pooling.js';
 import { llamaRuntime } from './runtime.js';
@@ -66,6 +68,17 @@ export class EmbeddedProvider implements Provider {
   /** Ids of the models whose weights are loaded (or loading) in this process. */
   get loadedModels(): string[] {
     return [...this.engines.keys()];
+  }
+
+  /**
+   * Size, digest, GGUF metadata and chat template of model `id`'s file (model-facts.ts).
+   * @throws GatewayError 404 when `id` is not a model of this provider; the file read error otherwise
+   */
+  async describeModel(id: string): Promise<ModelFacts> {
+    const files = await resolveModelFiles(this.config, this.configDir);
+    const file = files.find((f) => f.id === id);
+    if (!file) throw modelNotFound(id, this.id, files);
+    return readModelFacts(file);
   }
 
   /**
@@ -150,17 +163,7 @@ export class EmbeddedProvider implements Provider {
         );
       });
       const file = files.find((f) => f.id === id);
-      if (!file) {
-        const known = files.map((f) => f.id).join(', ') || '(none)';
-        throw new GatewayError(
-          404,
-          `model '${id}' not found in provider '${this.id}' (available: ${known})`,
-          {
-            param: 'model',
-            code: 'model_not_found',
-          },
-        );
-      }
+      if (!file) throw modelNotFound(id, this.id, files);
       engine = this.engines.get(id) ?? this.load(file);
       this.engines.set(id, engine);
     }
@@ -217,3 +220,11 @@ export const embeddedDefinition: ProviderDefinition<EmbeddedConfig> = {
   create: (id, config, context: ProviderContext) =>
     new EmbeddedProvider(id, config, context.configDir, context.logger),
 };
+
+function modelNotFound(id: string, providerId: string, files: readonly ModelFile[]): GatewayError {
+  const known = files.map((f) => f.id).join(', ') || '(none)';
+  return new GatewayError(404, `model '${id}' not found in provider '${providerId}' (available: ${known})`, {
+    param: 'model',
+    code: 'model_not_found',
+  });
+}
