@@ -32,10 +32,10 @@ import type { ClientConfig, ClientConfigInput } from './config.js';
 import type { FileSource } from './file-source.js';
 import type { HealthProvidersResponse } from './health-providers.js';
 import type { Platform } from './platforms/names.js';
-import type { TranscriptionParams } from './platforms/platform.js';
 import type { ServedPart } from './platforms/support.js';
 import type { ProgressStream } from './progress-stream.js';
 import type { ClientRequestOptions } from './request-options.js';
+import type { TranscriptionParams } from './transcription-params.js';
 import type { VersionResponse } from './version-probe.js';
 import type { PoolingParams, TokenizeParams } from './vllm/chat-input.js';
 

@@ -16,11 +16,12 @@ import { type ClientConfig, type ClientConfigInput, configFromEnv, parseClientCo
 import { UnsupportedPlatformError } from './errors.js';
 import type { FileSource } from './file-source.js';
 import type { Platform } from './platforms/names.js';
-import type { JsonBody, PlatformHandler, TranscriptionParams } from './platforms/platform.js';
+import type { JsonBody, PlatformHandler } from './platforms/platform.js';
 import { createPlatform } from './platforms/registry.js';
 import { PLATFORM_SUPPORT, type SupportedMember, serves } from './platforms/support.js';
 import { ProgressStream } from './progress-stream.js';
 import { type ClientRequestOptions, type SdkRequestOptions, splitOptions } from './request-options.js';
+import type { TranscriptionParams } from './transcription-params.js';
 import { ParamPolicy } from './unsupported-params.js';
 
 /** An environment as a plain record (Node's `process.env`, Deno's `Deno.env.toObject()`, …). */

@@ -45,6 +45,7 @@ export type {
   VllmSamplingParams,
   VllmStructuredOutputs,
 } from '@switchyard/wire';
+export type { APIPromise, PagePromise } from 'openai';
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -60,6 +61,20 @@ export {
   RateLimitError,
   UnprocessableEntityError,
 } from 'openai';
+export type { Transcription } from 'openai/resources/audio/transcriptions';
+export type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionContentPart,
+  ChatCompletionCreateParams,
+  ChatCompletionMessage,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from 'openai/resources/chat/completions';
+export type { Completion, CompletionChoice, CompletionUsage } from 'openai/resources/completions';
+export type { CreateEmbeddingResponse, Embedding } from 'openai/resources/embeddings';
+export type { Model } from 'openai/resources/models';
+export type { Stream } from 'openai/streaming';
 export type * from './api-types.js';
 export {
   type Env,
@@ -101,7 +116,6 @@ export type { HealthProvidersResponse, ProviderHealth } from './health-providers
 export { OllamaModelsPage } from './ollama/models.js';
 export type * from './ollama/params.js';
 export { PLATFORM_NAMES, type Platform } from './platforms/names.js';
-export type { TranscriptionParams } from './platforms/platform.js';
 export {
   PLATFORM_SUPPORT,
   type PlatformsOf,
@@ -112,6 +126,7 @@ export {
 } from './platforms/support.js';
 export { ProgressStream } from './progress-stream.js';
 export type { ClientRequestOptions } from './request-options.js';
+export type { TranscriptionParams } from './transcription-params.js';
 export type { WarningLogger } from './unsupported-params.js';
 export type { VersionResponse } from './version-probe.js';
 export type * from './vllm/chat-input.js';

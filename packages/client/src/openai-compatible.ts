@@ -6,10 +6,11 @@ import type { APIPromise } from 'openai';
 import type { EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { Model } from 'openai/resources/models';
 import { statusError } from './errors.js';
-import { toUploadable } from './file-source.js';
-import type { JsonBody, PlatformHandler, TranscriptionParams } from './platforms/platform.js';
+import type { JsonBody, PlatformHandler } from './platforms/platform.js';
 import type { SdkRequestOptions } from './request-options.js';
+import type { TranscriptionParams } from './transcription-params.js';
 import type { Transport } from './transport.js';
+import { toUploadable } from './upload-body.js';
 
 /** Rewrites a request body in place before it is sent (may probe the server first). */
 export type Prepare = (body: JsonBody) => void | Promise<void>;

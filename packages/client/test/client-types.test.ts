@@ -38,11 +38,30 @@ any.version();
 new OpenAICompatibleClient({ platform: 'tgi' });
 `;
 
+const sdkTypes = `import type { ChatCompletion, ChatCompletionChunk, FileSource, Stream } from '@switchyard/client';
+export const text = (c: ChatCompletion): string | null => c.choices[0]?.message.content ?? null;
+export type Chunks = Stream<ChatCompletionChunk>;
+export const bytes: FileSource = new Uint8Array([1]);
+export const blob: FileSource = new Blob(['x']);
+`;
+
 describe('client types in a consumer project without @types/node', () => {
-  it('each platform has exactly the members it serves', () => {
-    const { status, output } = compileConsumer({ 'members.ts': memberChecks(), 'usage.ts': usage });
-    expect(output).toBe('');
+  // One compile (declaration files checked too) serves the three checks below.
+  const { status, output } = compileConsumer(
+    { 'members.ts': memberChecks(), 'usage.ts': usage, 'sdk-types.ts': sdkTypes },
+    {},
+    ['--listFiles'],
+  );
+  const lines = output.split('\n').filter(Boolean);
+
+  it('compiles: each platform has exactly the members it serves, and the common SDK types are re-exported', () => {
+    expect(lines.filter((line) => line.includes('error TS'))).toEqual([]);
     expect(status).toBe(0);
+  });
+
+  it('reaches no Node or undici type from the package', () => {
+    expect(lines.some((f) => f.endsWith('/packages/client/dist/index.d.ts'))).toBe(true);
+    expect(lines.filter((f) => /@types\/node|undici/.test(f))).toEqual([]);
   });
 
   it('the check can fail: a member used on a platform that lacks it is reported', () => {
@@ -50,8 +69,8 @@ describe('client types in a consumer project without @types/node', () => {
 declare const vllm: OpenAICompatibleClient<'vllm'>;
 vllm.models.pull({ model: 'x' });
 `;
-    const { status, output } = compileConsumer({ 'wrong.ts': source });
-    expect(status).not.toBe(0);
-    expect(output).toContain("Property 'pull' does not exist");
+    const wrong = compileConsumer({ 'wrong.ts': source }, { skipLibCheck: true });
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.output).toContain("Property 'pull' does not exist");
   });
 });

@@ -4,7 +4,6 @@
  * `response_format` to `format`, `reasoning_effort` to `think`, the unsupported-parameter rules, ids, timestamps,
  * usage and finish reasons.
  */
-import { randomBytes } from 'node:crypto';
 import { type KeepAlive, type OllamaMetrics, THINK_FROM_REASONING_EFFORT } from '@switchyard/wire';
 import type { CompletionUsage } from 'openai/resources/completions';
 import { UnsupportedParamError } from '../errors.js';
@@ -117,13 +116,18 @@ export function cannotSend(param: string, reason: string): never {
  * openai/openai.go).
  */
 export function newId(prefix: string): string {
-  return `${prefix}-${randomBytes(12).toString('hex')}`;
+  return `${prefix}-${[...randomBytes(12)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /** `call_` plus 8 random `[a-z0-9]`, the form Ollama ≥ 0.12.10 uses, for servers that send no tool call id. */
 export function newToolCallId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return `call_${[...randomBytes(8)].map((b) => alphabet[b % alphabet.length]).join('')}`;
+}
+
+/** `n` random bytes from Web Crypto (a global in Node 20+, browsers, Deno and Bun). */
+function randomBytes(n: number): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(n));
 }
 
 /** RFC 3339 `created_at` → Unix seconds (now when absent or unparsable). */

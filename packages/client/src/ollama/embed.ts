@@ -6,6 +6,7 @@
 
 import type { OllamaEmbedResponse } from '@switchyard/wire';
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
+import { bytesToBase64 } from '../base64.js';
 import type { JsonBody } from '../platforms/platform.js';
 import { cannotSend, type OllamaRequestContext } from './common.js';
 
@@ -47,5 +48,5 @@ export function toEmbeddingResponse(
 }
 
 function toBase64(vector: number[]): string {
-  return Buffer.from(new Float32Array(vector).buffer).toString('base64');
+  return bytesToBase64(new Uint8Array(new Float32Array(vector).buffer));
 }

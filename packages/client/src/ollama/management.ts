@@ -7,12 +7,12 @@
 
 import type { OllamaProgress, OllamaRunningModel, OllamaShowResponse } from '@switchyard/wire';
 import { NotFoundError } from 'openai';
-import { digestAndBody } from '../file-source.js';
 import { readNdjson } from '../ndjson.js';
 import type { OllamaEndpoints } from '../platforms/platform.js';
 import { ProgressStream } from '../progress-stream.js';
 import type { SdkRequestOptions } from '../request-options.js';
 import type { Transport } from '../transport.js';
+import { digestAndBody } from '../upload-body.js';
 
 /** The Ollama endpoint group over a transport whose base URL is the Ollama root. */
 export function ollamaManagement(transport: Transport): OllamaEndpoints {

@@ -36,6 +36,7 @@ import type { FileSource } from '../file-source.js';
 import type { HealthProvidersResponse } from '../health-providers.js';
 import type { ProgressStream } from '../progress-stream.js';
 import type { SdkRequestOptions } from '../request-options.js';
+import type { TranscriptionParams } from '../transcription-params.js';
 import type { Transport } from '../transport.js';
 import type { ParamPolicy, WarningLogger } from '../unsupported-params.js';
 import type { VersionResponse } from '../version-probe.js';
@@ -51,18 +52,6 @@ export interface PlatformContext {
   /** The `unsupportedParams` policy of this client. */
   params: ParamPolicy;
   logger: WarningLogger;
-}
-
-/** A transcription request: the SDK's fields with `file` as a path, bytes or a stream. */
-export interface TranscriptionParams {
-  file: FileSource;
-  model?: string;
-  language?: string;
-  prompt?: string;
-  response_format?: 'json' | 'text' | 'srt' | 'verbose_json' | 'vtt';
-  temperature?: number;
-  timestamp_granularities?: Array<'word' | 'segment'>;
-  [field: string]: unknown;
 }
 
 /**

@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const TSC = fileURLToPath(new URL('../../../../node_modules/typescript/bin/tsc', import.meta.url));
 
-/** The consumer's tsconfig: strict, ESM, NodeNext resolution, no ambient `@types`, full library checking. */
+/**
+ * The consumer's tsconfig: strict, ESM, NodeNext resolution, no ambient `@types`, and the package's declaration
+ * files checked too (`skipLibCheck: false`), so a Node-only type in them is an error.
+ */
 export const CONSUMER_TSCONFIG = {
   compilerOptions: {
     target: 'ES2022',
@@ -22,7 +25,7 @@ export const CONSUMER_TSCONFIG = {
     strict: true,
     noEmit: true,
     types: [],
-    skipLibCheck: true,
+    skipLibCheck: false,
   },
   include: ['*.ts'],
 };
@@ -30,11 +33,13 @@ export const CONSUMER_TSCONFIG = {
 /**
  * Compiles `files` (name → TypeScript source) as a consumer of `@switchyard/client`.
  * @param tsconfig overrides merged over {@link CONSUMER_TSCONFIG}'s `compilerOptions`
+ * @param tscArgs extra tsc arguments, e.g. `--listFiles`
  * @returns tsc's exit status and output
  */
 export function compileConsumer(
   files: Record<string, string>,
   tsconfig: Record<string, unknown> = {},
+  tscArgs: string[] = [],
 ): { status: number | null; output: string } {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-consumer-'));
   try {
@@ -47,7 +52,7 @@ export function compileConsumer(
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
     for (const [name, source] of Object.entries(files)) writeFileSync(join(dir, name), source);
-    const run = spawnSync(process.execPath, [TSC, '-p', dir], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [TSC, '-p', dir, ...tscArgs], { encoding: 'utf8' });
     return { status: run.status, output: `${run.stdout}${run.stderr}`.replaceAll(dir, '<consumer>') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
