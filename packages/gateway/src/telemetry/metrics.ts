@@ -26,7 +26,7 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
   private readonly byEndpoint = new Map<
-    Endpoint | 'messages' | 'responses',
+    Endpoint | 'messages' | 'responses' | 'ollama',
     Histogram.Internal<'endpoint'>
   >();
 
@@ -34,7 +34,7 @@ export class GatewayMetrics {
    * Records one request's overhead.
    * @param ms milliseconds (the histogram is in seconds)
    */
-  observeOverhead(endpoint: Endpoint | 'messages' | 'responses', ms: number): void {
+  observeOverhead(endpoint: Endpoint | 'messages' | 'responses' | 'ollama', ms: number): void {
     let child = this.byEndpoint.get(endpoint);
     if (!child) {
       child = this.overhead.labels({ endpoint });

@@ -15,3 +15,65 @@ export const showBody = {
     options: { type: 'object' },
   },
 } as const;
+
+const options = { type: 'object' };
+const keepAlive = { anyOf: [{ type: 'string' }, { type: 'number' }] };
+const think = { anyOf: [{ type: 'boolean' }, { type: 'string' }] };
+const format = { anyOf: [{ type: 'string' }, { type: 'object' }] };
+const images = { type: 'array', items: { type: 'string' } };
+
+/** `POST /api/chat` (Ollama API docs, Generate a chat completion). */
+export const chatBody = {
+  type: 'object',
+  required: ['model'],
+  properties: {
+    model: { type: 'string', minLength: 1 },
+    messages: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['role'],
+        properties: {
+          role: { type: 'string' },
+          content: { type: 'string' },
+          thinking: { type: 'string' },
+          images,
+          tool_calls: { type: 'array', items: { type: 'object' } },
+          tool_name: { type: 'string' },
+          tool_call_id: { type: 'string' },
+        },
+      },
+    },
+    tools: { type: 'array', items: { type: 'object' } },
+    format,
+    options,
+    stream: { type: 'boolean' },
+    keep_alive: keepAlive,
+    think,
+    logprobs: { type: 'boolean' },
+    top_logprobs: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
+/** `POST /api/generate` (Ollama API docs, Generate a completion). */
+export const generateBody = {
+  type: 'object',
+  required: ['model'],
+  properties: {
+    model: { type: 'string', minLength: 1 },
+    prompt: { type: 'string' },
+    suffix: { type: 'string' },
+    system: { type: 'string' },
+    template: { type: 'string' },
+    context: { type: 'array', items: { type: 'integer' } },
+    images,
+    format,
+    options,
+    raw: { type: 'boolean' },
+    stream: { type: 'boolean' },
+    keep_alive: keepAlive,
+    think,
+    logprobs: { type: 'boolean' },
+    top_logprobs: { type: 'integer', minimum: 0 },
+  },
+} as const;

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModelRegistry } from '../../routing/model-registry.js';
 import type { Router } from '../../routing/router.js';
+import { renderOllamaError } from './error-rendering.js';
+import { handleGeneration } from './generation-route.js';
 import { registerOllamaListingRoutes } from './listing-routes.js';
+import { chatBody, generateBody } from './request-schemas.js';
 
 /** Dependencies of the Ollama routes. */
 export interface OllamaRouteDeps {
@@ -11,10 +14,22 @@ export interface OllamaRouteDeps {
 
 /**
  * Registers Ollama's native API as an ingress (Ollama API docs:
- * https://github.com/ollama/ollama/blob/main/docs/api.md): the probe and listing routes (listing-routes.ts).
- * Every error on them is written in Ollama's `{"error": "..."}` envelope.
+ * https://github.com/ollama/ollama/blob/main/docs/api.md): the probe and listing routes (listing-routes.ts),
+ * `POST /api/chat` and `POST /api/generate` (generation-route.ts). Every error on them is written in Ollama's
+ * `{"error": "..."}` envelope.
  * @returns the registered paths with their methods (for 405 answers)
  */
 export function registerOllamaRoutes(app: FastifyInstance, deps: OllamaRouteDeps): Map<string, string[]> {
-  return new Map([...registerOllamaListingRoutes(app, deps.registry)]);
+  const config = { renderError: renderOllamaError };
+  app.post('/api/chat', { schema: { body: chatBody }, config }, (request, reply) =>
+    handleGeneration(request, reply, deps, 'chat'),
+  );
+  app.post('/api/generate', { schema: { body: generateBody }, config }, (request, reply) =>
+    handleGeneration(request, reply, deps, 'generate'),
+  );
+  return new Map([
+    ...registerOllamaListingRoutes(app, deps.registry),
+    ['/api/chat', ['POST']],
+    ['/api/generate', ['POST']],
+  ]);
 }
