@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../core/errors.js';
+import { isAnthropicRequest, renderByVersionHeader } from '../ingress/anthropic/error-rendering.js';
+import { anthropicModelInfo, anthropicModelPage } from '../ingress/anthropic/model-list.js';
 import { recordChatCompletion } from '../ingress/stored-chat/record-completion.js';
 import { AbortSwitch } from '../providers/abort-switch.js';
 import type { Endpoint } from '../providers/provider.js';
@@ -24,32 +26,39 @@ export interface OpenAIRouteDeps {
 
 /**
  * Registers `GET /models`, `GET /models/{id}`, `POST /chat/completions`, `POST /completions` and
- * `POST /embeddings` under every prefix in {@link OPENAI_PREFIXES}. Model ids may contain `/`.
+ * `POST /embeddings` under every prefix in {@link OPENAI_PREFIXES}. Model ids may contain `/`. The model
+ * routes answer in Anthropic's shape and error envelope when the request carries `anthropic-version`.
  * @returns the registered paths with their methods (for 405 answers)
  */
 export function registerOpenAIRoutes(app: FastifyInstance, deps: OpenAIRouteDeps): Map<string, string[]> {
   const paths = new Map<string, string[]>();
+  const modelsConfig = { renderError: renderByVersionHeader };
   const posts: [string, Endpoint, object][] = [
     ['/chat/completions', 'chat.completions', chatCompletionBody],
     ['/completions', 'completions', completionBody],
     ['/embeddings', 'embeddings', embeddingBody],
   ];
   for (const prefix of OPENAI_PREFIXES) {
-    app.get(`${prefix}/models`, async () => ({
-      object: 'list',
-      data: deps.registry.list().map(modelObject),
-    }));
-    app.get(`${prefix}/models/*`, async (request: FastifyRequest<{ Params: { '*': string } }>) => {
-      const id = decodeURIComponent(request.params['*']);
-      const served = deps.registry.get(id);
-      if (!served) {
-        throw new GatewayError(404, `The model '${id}' does not exist`, {
-          param: 'model',
-          code: 'model_not_found',
-        });
-      }
-      return modelObject(served);
-    });
+    app.get(`${prefix}/models`, { config: modelsConfig }, async (request) =>
+      isAnthropicRequest(request)
+        ? anthropicModelPage(deps.registry.list(), request.query as Record<string, unknown>)
+        : { object: 'list', data: deps.registry.list().map(modelObject) },
+    );
+    app.get(
+      `${prefix}/models/*`,
+      { config: modelsConfig },
+      async (request: FastifyRequest<{ Params: { '*': string } }>) => {
+        const id = decodeURIComponent(request.params['*']);
+        const served = deps.registry.get(id);
+        if (!served) {
+          throw new GatewayError(404, `The model '${id}' does not exist`, {
+            param: 'model',
+            code: 'model_not_found',
+          });
+        }
+        return isAnthropicRequest(request) ? anthropicModelInfo(served) : modelObject(served);
+      },
+    );
     paths.set(`${prefix}/models`, ['GET']);
     paths.set(`${prefix}/models/*`, ['GET']);
     for (const [path, endpoint, schema] of posts) {

@@ -57,9 +57,22 @@ export class JsonUpstream {
    * @returns the 2xx response, body unread
    * @throws UpstreamError for transport failures and non-2xx statuses; the client's abort error as is
    */
-  async post(
+  post(
     path: string,
     json: unknown,
+    req: Pick<ProviderRequest, 'requestId' | 'timing'> & { signal: AbortSignal },
+  ): Promise<Dispatcher.ResponseData> {
+    return this.postBytes(path, JSON.stringify(json), {}, req);
+  }
+
+  /**
+   * As {@link post}, with a body already serialized (a client's JSON forwarded as is) and extra headers
+   * (the client's feature flags, e.g. `anthropic-beta`; the upstream's own auth headers win).
+   */
+  async postBytes(
+    path: string,
+    body: string | Buffer,
+    headers: Record<string, string>,
     req: Pick<ProviderRequest, 'requestId' | 'timing'> & { signal: AbortSignal },
   ): Promise<Dispatcher.ResponseData> {
     const started = performance.now();
@@ -69,11 +82,12 @@ export class JsonUpstream {
         method: 'POST',
         dispatcher: this.agent,
         headers: {
+          ...headers,
           ...this.options.headers,
           'content-type': 'application/json',
           'x-request-id': req.requestId,
         },
-        body: JSON.stringify(json),
+        body,
         signal: req.signal,
       });
     } catch (err) {

@@ -20,11 +20,16 @@ export const renderAnthropicError: ErrorRenderer = (
   return { status, body, headers: { 'request-id': request.id } };
 };
 
+/** True when the request carries `anthropic-version`, i.e. an Anthropic client sent it. */
+export function isAnthropicRequest(request: FastifyRequest): boolean {
+  return request.headers[ANTHROPIC_VERSION_HEADER] !== undefined;
+}
+
 /**
  * For routes both protocols share (`GET /v1/models`): Anthropic's envelope when the request carries
  * `anthropic-version`, else OpenAI's.
  */
 export const renderByVersionHeader: ErrorRenderer = (error, request) =>
-  request.headers[ANTHROPIC_VERSION_HEADER] !== undefined
+  isAnthropicRequest(request)
     ? renderAnthropicError(error, request)
     : { status: error.status, body: error.toBody() };

@@ -14,9 +14,7 @@ import { messagesToChat } from '../../protocols/anthropic/messages-to-chat.js';
 import { AbortSwitch } from '../../providers/abort-switch.js';
 import type { Router } from '../../routing/router.js';
 import { anthropicResponse } from './message-response.js';
-
-/** Client headers forwarded to an `anthropic` provider on passthrough (feature flags; never credentials). */
-const FORWARDED_HEADERS = ['anthropic-beta'] as const;
+import { forwardedHeaders, queryOf } from './native-request.js';
 
 /**
  * Serves one Messages request. Never throws after taking over the socket: failures are written in
@@ -78,18 +76,4 @@ function writeError(reply: FastifyReply, error: GatewayError): void {
     'content-length': Buffer.byteLength(payload),
   });
   res.end(payload);
-}
-
-function queryOf(url: string): string {
-  const at = url.indexOf('?');
-  return at === -1 ? '' : url.slice(at);
-}
-
-function forwardedHeaders(request: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of FORWARDED_HEADERS) {
-    const value = request.headers[name];
-    if (typeof value === 'string') out[name] = value;
-  }
-  return out;
 }

@@ -1,6 +1,12 @@
 import type { ProviderDefinition } from '../definition.js';
 import { type JsonUpstream, jsonUpstreamFor } from '../json-upstream.js';
-import type { DiscoveredModel, Provider, ProviderRequest, ProviderResponse } from '../provider.js';
+import type {
+  DiscoveredModel,
+  NativeRequest,
+  Provider,
+  ProviderRequest,
+  ProviderResponse,
+} from '../provider.js';
 import { serveChatEndpoints } from '../translated-chat.js';
 import { ANTHROPIC_CAPABILITIES, ANTHROPIC_UNSUPPORTED } from './capabilities.js';
 import { type AnthropicConfig, AnthropicConfigSchema } from './config.js';
@@ -17,7 +23,8 @@ const MODEL_PAGE_SIZE = 100;
 /**
  * `type: anthropic`: OpenAI chat completions (and emulated legacy completions) translated to Anthropic's
  * Messages API (Anthropic API reference, Messages: https://docs.anthropic.com/en/api/messages). Sends `x-api-key` and
- * `anthropic-version`; discovery reads `GET /v1/models` (docs.anthropic.com/en/api/models-list:
+ * `anthropic-version`; a request that came in on `/v1/messages` or `/v1/messages/count_tokens` is forwarded
+ * as is (passthrough, no double translation); discovery reads `GET /v1/models` (docs.anthropic.com/en/api/models-list:
  * `{data:[{id, created_at, display_name}], has_more, last_id}`) and is off unless `discover: true`.
  */
 export class AnthropicProvider implements Provider {
@@ -64,6 +71,7 @@ export class AnthropicProvider implements Provider {
   }
 
   handle(req: ProviderRequest): Promise<ProviderResponse> {
+    if (req.native?.protocol === 'anthropic') return this.forward(req, req.native);
     const drop = req.options.drop_unsupported_params === true;
     const defaultMaxTokens = req.options.default_max_tokens ?? this.config.default_max_tokens;
     return serveChatEndpoints(req, drop, {
@@ -78,6 +86,31 @@ export class AnthropicProvider implements Provider {
       completion: (json, created) => fromAnthropicMessage(json, req.clientModel, created),
       chunks: anthropicChunks,
     });
+  }
+
+  /**
+   * Passthrough of a client's Anthropic request (`/v1/messages`, `/v1/messages/count_tokens`): its body as
+   * is (its own bytes when the model name is unchanged, else re-serialized with the deployment's model)
+   * and its `anthropic-beta` header; the upstream's status, content type and bytes come back unread.
+   * @throws UpstreamError for transport failures and non-2xx answers (Anthropic's error type kept)
+   */
+  private async forward(req: ProviderRequest, native: NativeRequest): Promise<ProviderResponse> {
+    const body =
+      native.body.model === req.model && native.rawBody
+        ? native.rawBody
+        : JSON.stringify({ ...native.body, model: req.model });
+    const res = await this.upstream.postBytes(native.path, body, native.headers, {
+      ...req,
+      signal: req.abort.signal,
+    });
+    const contentType = res.headers['content-type'];
+    return {
+      kind: 'bytes',
+      status: res.statusCode,
+      contentType: typeof contentType === 'string' ? contentType : 'application/json',
+      body: res.body,
+      protocol: 'anthropic',
+    };
   }
 
   async close(): Promise<void> {

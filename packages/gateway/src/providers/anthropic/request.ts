@@ -20,6 +20,7 @@ import { mapChatTurns } from '../../protocols/openai/chat-turns.js';
 import { parseDataUrl } from '../../protocols/openai/data-url.js';
 import type { ParamPolicy } from '../param-policy.js';
 import { ANTHROPIC_UNSUPPORTED } from './capabilities.js';
+import { claudeMaxOutputTokens } from './max-output-tokens.js';
 
 /** An Anthropic content block (Anthropic API reference, Messages input blocks). */
 export type AnthropicBlock = Record<string, unknown> & { type: string };
@@ -66,12 +67,14 @@ const EFFORTS = new Set(['low', 'medium', 'high', 'xhigh', 'max']);
 
 /**
  * Builds the Messages request. Only fields the client sent are set, except `max_tokens`, which Anthropic
- * requires: the client's value, else `defaultMaxTokens` from config.
+ * requires: the client's value, else `defaultMaxTokens` from config, else the model family's maximum output
+ * (max-output-tokens.ts).
  * @param body the screened client body (unsupported fields already removed or rejected)
  * @param model upstream model name
  * @param defaultMaxTokens model or provider `default_max_tokens`, in tokens
  * @param policy records or rejects unsupported values
- * @throws GatewayError 400 naming the field for invalid values, a missing `max_tokens` with no default,
+ * @throws GatewayError 400 naming the field for invalid values, a missing `max_tokens` with no default and
+ *   no known family,
  *   or `temperature` outside 0..1
  */
 export function toAnthropicRequest(
@@ -80,12 +83,12 @@ export function toAnthropicRequest(
   defaultMaxTokens: number | undefined,
   policy: ParamPolicy,
 ): AnthropicRequest {
-  const maxTokens = maxOutputTokens(body) ?? defaultMaxTokens;
+  const maxTokens = maxOutputTokens(body) ?? defaultMaxTokens ?? claudeMaxOutputTokens(model);
   if (maxTokens === undefined) {
     throw invalidParam(
       'max_tokens',
-      "Anthropic requires 'max_tokens': send max_tokens (or max_completion_tokens), or set default_max_tokens" +
-        ' on the model or the provider in switchyard.yaml',
+      `Anthropic requires 'max_tokens' and '${model}' is of no known Claude family: send max_tokens (or` +
+        ' max_completion_tokens), or set default_max_tokens on the model or the provider in switchyard.yaml',
     );
   }
   const { system, messages } = mapMessages(chatMessages(body), policy);
