@@ -132,7 +132,13 @@ export type ProviderResponse =
    * OpenAI chunk objects, written as SSE `data: {...}\n\n` then `data: [DONE]\n\n`. An error thrown by the
    * iterator after the first chunk becomes a final `data: {"error": {...}}` event.
    */
-  | { kind: 'chunks'; chunks: AsyncIterable<unknown>; headers?: Record<string, string> }
+  | {
+      kind: 'chunks';
+      chunks: AsyncIterable<unknown>;
+      headers?: Record<string, string>;
+      /** Tokens of the prompt, when the provider counted them before the first chunk (the embedded engine). */
+      promptTokens?: number;
+    }
   /** Upstream bytes written as they arrive (passthrough), with the upstream's status and content type. */
   | {
       kind: 'bytes';

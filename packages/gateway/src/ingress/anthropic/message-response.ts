@@ -47,7 +47,8 @@ export async function anthropicResponse(
     return messageJson(parseJson(response.body.bytes), response.headers, context);
   }
   const chunks = response.kind === 'chunks' ? response.chunks : openAIChunks(response.body);
-  const { items } = await peekFirst(messageEvents(chunks, context));
+  const promptTokens = response.kind === 'chunks' ? response.promptTokens : undefined;
+  const { items } = await peekFirst(messageEvents(chunks, context, promptTokens));
   return {
     kind: 'bytes',
     status: 200,
@@ -77,17 +78,20 @@ function parseJson(bytes: Buffer): unknown {
 const PING = Symbol('ping');
 
 /**
- * The event frames of one streamed message, with a `ping` every {@link PING_INTERVAL_MS} while waiting.
+ * The event frames of one streamed message, with a `ping` every {@link PING_INTERVAL_MS} while waiting;
+ * `message_start` reports `promptTokens` as `usage.input_tokens` when the provider counted them.
  * A failure before the first frame is thrown; after it, the stream ends with an `event: error` frame.
  */
 async function* messageEvents(
   chunks: AsyncIterable<unknown>,
   context: MessageContext,
+  promptTokens: number | undefined,
 ): AsyncGenerator<Uint8Array> {
   const transcoder = new MessageStreamTranscoder({
     id: newId('msg_'),
     model: context.model,
     stopSequences: context.stopSequences,
+    ...(promptTokens !== undefined ? { inputTokens: promptTokens } : {}),
   });
   const iterator = chunks[Symbol.asyncIterator]();
   let timer: NodeJS.Timeout | undefined;

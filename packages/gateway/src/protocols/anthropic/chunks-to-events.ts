@@ -3,7 +3,7 @@
  * reference, Streaming Messages: https://docs.anthropic.com/en/docs/build-with-claude/streaming):
  *
  * ```
- * message_start (usage.input_tokens) · ping
+ * message_start (usage.input_tokens, the prompt's tokens where known) · ping
  * content_block_start · content_block_delta (text_delta | thinking_delta | input_json_delta)… · content_block_stop
  * …one block after the other, indexes 0, 1, 2…
  * message_delta (stop_reason, stop_sequence, usage.output_tokens) · message_stop
@@ -33,6 +33,11 @@ export interface MessageStreamOptions {
   model: string;
   /** The client's `stop_sequences`, to report which one matched. */
   stopSequences: readonly string[];
+  /**
+   * Tokens of the prompt, when the provider counted them before answering: `message_start` reports them
+   * (OpenAI streams carry usage only in their last chunk). Else the first chunk's usage, else 0.
+   */
+  inputTokens?: number;
 }
 
 /** A canonical chunk's fields read here. */
@@ -147,7 +152,7 @@ export class MessageStreamTranscoder {
           stop_reason: null,
           stop_sequence: null,
           usage: {
-            input_tokens: known.input_tokens,
+            input_tokens: usage ? known.input_tokens : (this.options.inputTokens ?? 0),
             output_tokens: 0,
             cache_creation_input_tokens: 0,
             cache_read_input_tokens: known.cache_read_input_tokens,

@@ -127,7 +127,7 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
     }
     if (params.includeUsage) yield chunk([], { usage: usage(prompt.tokens.length, completionTokens) });
   }
-  return { kind: 'chunks', chunks: stream() };
+  return { kind: 'chunks', chunks: stream(), promptTokens: prompt.tokens.length };
 }
 
 /**

@@ -86,6 +86,9 @@ describe('messages.stream', () => {
     expect(final.usage.input_tokens).toBe(plain.usage.input_tokens);
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('message_start');
+    const start = events[0] as Anthropic.RawMessageStartEvent;
+    expect(start.message.usage.input_tokens).toBeGreaterThan(10);
+    expect(start.message.usage.input_tokens).toBe(plain.usage.input_tokens);
     expect(types[1]).toBe('content_block_start');
     expect(types.slice(-3)).toEqual(['content_block_stop', 'message_delta', 'message_stop']);
     expect(new Set(types.slice(2, -3))).toEqual(new Set(['content_block_delta']));
