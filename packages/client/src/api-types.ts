@@ -4,7 +4,13 @@
  * has a default model.
  */
 
-import type { VllmChatParams, VllmCompletionParams, VllmEmbeddingParams } from '@switchyard/wire';
+import type {
+  OllamaMetrics,
+  VllmChatInput,
+  VllmChatParams,
+  VllmCompletionParams,
+  VllmEmbeddingParams,
+} from '@switchyard/wire';
 import type { APIPromise, PagePromise } from 'openai';
 import type {
   ChatCompletion,
@@ -12,6 +18,8 @@ import type {
   ChatCompletionCreateParamsBase,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
 } from 'openai/resources/chat/completions';
 import type {
   Completion,
@@ -27,6 +35,7 @@ import type {
   OllamaCompletionParams,
   OllamaEmbeddingParams,
   OllamaGenerationParams,
+  OllamaResultExtras,
 } from './ollama/params.js';
 import type { Platform } from './platforms/names.js';
 import type { ClientRequestOptions } from './request-options.js';
@@ -47,6 +56,44 @@ export interface PlatformParams {
 }
 
 type Extra<P extends Platform, K extends keyof PlatformParams[Platform]> = PlatformParams[P][K];
+
+/** Fields each platform adds to results, per endpoint (Ollama: `context` and its timing metrics, ns). */
+export interface PlatformResults {
+  vllm: { chat: NoExtras; completion: NoExtras };
+  ollama: { chat: OllamaMetrics; completion: OllamaResultExtras };
+  openai: { chat: NoExtras; completion: NoExtras };
+  switchyard: { chat: NoExtras; completion: NoExtras };
+}
+
+type Result<P extends Platform, K extends keyof PlatformResults[Platform]> = PlatformResults[P][K];
+
+/**
+ * A streamed response: the SDK's `Stream` (async iterable, `controller`, `tee()`, `toReadableStream()`) plus
+ * `abort()`, which cancels the request and ends the iteration without an error, as `controller.abort()` does.
+ */
+export type AbortableStream<T> = Stream<T> & { abort(): void };
+
+/**
+ * vLLM's chat-style embedding request (`messages` instead of `input`, for multimodal embedding models such as
+ * VLM2Vec; vLLM docs, Embeddings API, Chat Embeddings:
+ * https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#embeddings-api). The client's
+ * `vllm.chatTemplate` is sent as `chat_template` when the request has none.
+ */
+export type VllmChatEmbeddingParams = {
+  model?: string;
+  encoding_format?: 'float' | 'base64';
+  dimensions?: number;
+  user?: string;
+} & VllmChatInput<ChatCompletionMessageParam, ChatCompletionTool> &
+  VllmEmbeddingParams;
+
+/** The chat-style embedding request each platform accepts (vLLM and Switchyard). */
+export interface PlatformChatEmbeddings {
+  vllm: VllmChatEmbeddingParams;
+  ollama: never;
+  openai: never;
+  switchyard: VllmChatEmbeddingParams;
+}
 
 /** `T` with `model` optional (the client's default `model` fills it in). */
 export type OptionalModel<T extends { model: unknown }> = Omit<T, 'model'> & { model?: T['model'] };
@@ -70,15 +117,15 @@ export interface ChatCompletionsAPI<P extends Platform> {
   create(
     body: OptionalModel<ChatCompletionCreateParamsNonStreaming> & Extra<P, 'chat'>,
     options?: ClientRequestOptions,
-  ): APIPromise<ChatCompletion>;
+  ): APIPromise<ChatCompletion & Result<P, 'chat'>>;
   create(
     body: OptionalModel<ChatCompletionCreateParamsStreaming> & Extra<P, 'chat'>,
     options?: ClientRequestOptions,
-  ): APIPromise<Stream<ChatCompletionChunk>>;
+  ): APIPromise<AbortableStream<ChatCompletionChunk & Partial<Result<P, 'chat'>>>>;
   create(
     body: ChatParams<P>,
     options?: ClientRequestOptions,
-  ): APIPromise<Stream<ChatCompletionChunk> | ChatCompletion>;
+  ): APIPromise<AbortableStream<ChatCompletionChunk> | (ChatCompletion & Result<P, 'chat'>)>;
 }
 
 /** `client.completions`. */
@@ -90,15 +137,15 @@ export interface CompletionsAPI<P extends Platform> {
   create(
     body: OptionalModel<CompletionCreateParamsNonStreaming> & Extra<P, 'completion'>,
     options?: ClientRequestOptions,
-  ): APIPromise<Completion>;
+  ): APIPromise<Completion & Result<P, 'completion'>>;
   create(
     body: OptionalModel<CompletionCreateParamsStreaming> & Extra<P, 'completion'>,
     options?: ClientRequestOptions,
-  ): APIPromise<Stream<Completion>>;
+  ): APIPromise<AbortableStream<Completion & Partial<Result<P, 'completion'>>>>;
   create(
     body: CompletionParams<P>,
     options?: ClientRequestOptions,
-  ): APIPromise<Stream<Completion> | Completion>;
+  ): APIPromise<AbortableStream<Completion> | (Completion & Result<P, 'completion'>)>;
 }
 
 /** The page `models.list()` resolves to: Ollama's also carries the native `models` array. */
@@ -114,6 +161,12 @@ export interface ModelsAPI<P extends Platform> {
 
 /** The common part of `client.embeddings`. */
 export interface EmbeddingsAPI<P extends Platform> {
-  /** Creates embeddings; float vectors unless `encoding_format: "base64"` was asked for, as in the SDK. */
-  create(body: EmbeddingParams<P>, options?: ClientRequestOptions): APIPromise<CreateEmbeddingResponse>;
+  /**
+   * Creates embeddings; float vectors unless `encoding_format: "base64"` was asked for, as in the SDK. On vLLM and
+   * Switchyard, `messages` may replace `input` (chat-style embeddings, {@link VllmChatEmbeddingParams}).
+   */
+  create(
+    body: EmbeddingParams<P> | PlatformChatEmbeddings[P],
+    options?: ClientRequestOptions,
+  ): APIPromise<CreateEmbeddingResponse>;
 }

@@ -164,6 +164,12 @@ export interface CommonMembers<P extends Platform> {
   withOptions(overrides: Partial<Omit<ClientConfigInput, 'platform'>>): OpenAICompatibleClient<P>;
   /** Chat completions (`/v1/chat/completions`; Ollama `/api/chat`). */
   readonly chat: { completions: ChatCompletionsAPI<P> };
+  /**
+   * The SDK's Responses API (`/v1/responses`, OpenAI API reference, Responses:
+   * https://platform.openai.com/docs/api-reference/responses) on the server's OpenAI-compatible base, passed through
+   * unchanged (Switchyard serves it for every deployment; a server without the route answers `NotFoundError`).
+   */
+  readonly responses: OpenAI['responses'];
   /** Legacy completions (`/v1/completions`; Ollama `/api/generate`). */
   readonly completions: CompletionsAPI<P>;
   /** Embeddings (`/v1/embeddings`; Ollama `/api/embed`, and `legacy` for `/api/embeddings`). */

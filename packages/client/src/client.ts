@@ -77,6 +77,10 @@ class Client {
     return this.#openai;
   }
 
+  get responses(): OpenAI['responses'] {
+    return this.openai.responses;
+  }
+
   close(): Promise<void> {
     return this.#handler.transport.close();
   }

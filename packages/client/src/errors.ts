@@ -77,6 +77,16 @@ export function normalizeError(
 }
 
 /**
+ * The refusals of a chat request for want of a chat template, and nothing else that mentions one (a template with a
+ * syntax error stays a plain `BadRequestError`): vLLM's "…you must provide a chat template if the tokenizer does not
+ * define one" (vLLM source, vllm/entrypoints/chat_utils.py), Hugging Face transformers' "Cannot use chat template
+ * functions because tokenizer.chat_template is not set…" (transformers source, tokenization_utils_base.py), and the
+ * "does not have a chat template" / "no chat template" forms of servers that word it that way.
+ */
+const MISSING_CHAT_TEMPLATE =
+  /must provide a chat template|chat_template is not set|does not (?:define|have) a chat template|\bno chat template (?:is )?(?:set|defined|found|available|provided)/i;
+
+/**
  * The SDK error for an HTTP failure: `APIError.generate` on the normalized body, or one of the subclasses above.
  * @param body the parsed JSON body, when it was JSON
  * @param text the raw body, when it was not JSON
@@ -88,7 +98,7 @@ export function statusError(
   headers: Headers,
 ): APIError {
   const error = normalizeError(status, body, text);
-  if (status === 400 && /chat.?template/i.test(error.message)) {
+  if (status === 400 && MISSING_CHAT_TEMPLATE.test(error.message)) {
     return new MissingChatTemplateError(400, error, undefined, headers);
   }
   if (status === 404 && /model .*(not found|does not exist)/i.test(error.message)) {

@@ -104,6 +104,7 @@ export {
   type UnsupportedParamsPolicy,
 } from './config.js';
 export { ClientConfigError, type ConfigProblem } from './config-errors.js';
+export { encodeImage, type ImageSource, sniffImageType } from './encode-image.js';
 export {
   ClientClosedError,
   MissingChatTemplateError,

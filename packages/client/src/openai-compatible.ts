@@ -5,6 +5,8 @@
 import type { APIPromise } from 'openai';
 import type { EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { Model } from 'openai/resources/models';
+import { Stream } from 'openai/streaming';
+import { withAbort } from './abortable-stream.js';
 import { statusError } from './errors.js';
 import type { JsonBody, PlatformHandler } from './platforms/platform.js';
 import type { SdkRequestOptions } from './request-options.js';
@@ -19,6 +21,8 @@ export type Prepare = (body: JsonBody) => void | Promise<void>;
 export interface OpenAICompatibleHooks {
   prepareChat?: Prepare;
   prepareCompletion?: Prepare;
+  /** Rewrites an embedding request in place before it is sent. */
+  prepareEmbedding?: (body: JsonBody) => void;
   /** Find the model in `GET /models` instead of `GET /models/{id}` (servers without the latter). */
   retrieveFromList?: boolean;
 }
@@ -34,15 +38,19 @@ export function openaiCompatibleEndpoints(
   hooks: OpenAICompatibleHooks = {},
 ): CommonEndpoints {
   const send = (path: string, body: JsonBody, options: SdkRequestOptions, prepare: Prepare | undefined) =>
-    transport.post(
-      path,
-      Promise.resolve(prepare?.(body)).then(() => ({ body, ...options, stream: body.stream === true })),
-    );
+    transport
+      .post(
+        path,
+        Promise.resolve(prepare?.(body)).then(() => ({ body, ...options, stream: body.stream === true })),
+      )
+      ._thenUnwrap((result) => (result instanceof Stream ? withAbort(result) : result));
   return {
     chatCompletion: (body, options) => send('/chat/completions', body, options, hooks.prepareChat) as never,
     completion: (body, options) => send('/completions', body, options, hooks.prepareCompletion) as never,
-    embedding: (body, options) =>
-      transport.embeddings.create(body as unknown as EmbeddingCreateParams, options),
+    embedding: (body, options) => {
+      hooks.prepareEmbedding?.(body);
+      return transport.embeddings.create(body as unknown as EmbeddingCreateParams, options);
+    },
     listModels: (options) => transport.models.list(options),
     retrieveModel: (model, options) =>
       hooks.retrieveFromList

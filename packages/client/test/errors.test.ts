@@ -82,6 +82,29 @@ describe('error bodies of each dialect become the SDK classes', () => {
     }
   });
 
+  it('another 400 that mentions a chat template stays a plain BadRequestError', async () => {
+    const cases = [
+      { message: "invalid chat template: expected token 'end of print statement', got '}'", missing: false },
+      { message: 'chat_template_kwargs must be an object', missing: false },
+      {
+        message:
+          'Cannot use chat template functions because tokenizer.chat_template is not set and no template argument was passed!',
+        missing: true,
+      },
+    ];
+    for (const { message, missing } of cases) {
+      upstream.route('POST /v1/chat/completions', {
+        status: 400,
+        json: { error: { message, type: 'BadRequestError', code: 400 } },
+      });
+      const e = await client('vllm')
+        .chat.completions.create(chat)
+        .catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(BadRequestError);
+      expect(e instanceof MissingChatTemplateError).toBe(missing);
+    }
+  });
+
   it('vLLM --api-key 401 {"error":"Unauthorized"} is an AuthenticationError', async () => {
     upstream.route('POST /v1/chat/completions', { status: 401, json: { error: 'Unauthorized' } });
     const e = await client('vllm', { apiKey: 'wrong' })

@@ -38,6 +38,8 @@ describe('issue example', () => {
     expect(c.object).toBe('text_completion');
     expect(c.choices[0]!.finish_reason).toBe('stop');
     expect(c.usage).toEqual({ prompt_tokens: 26, completion_tokens: 3, total_tokens: 29 });
+    expect(c.context).toEqual([1, 2, 3]);
+    expect(c).toMatchObject({ total_duration: 912000000, eval_count: 3, eval_duration: 700000000 });
     expect(tags.data.map((m) => m.id)).toEqual(['llama3.2:latest']);
     expect(tags.models.map((m) => m.name)).toEqual(['llama3.2:latest']);
     expect(tags.data[0]).toEqual({
@@ -157,10 +159,25 @@ describe('chat.completions.create', () => {
     expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
     expect(new Set(chunks.map((c) => c.created))).toEqual(new Set([1735812000]));
     expect(chunks[3]!.usage).toBeNull();
+    expect(chunks[3]).toMatchObject({ total_duration: 912000000, eval_duration: 700000000 });
     expect(chunks[4]).toMatchObject({
       choices: [],
       usage: { prompt_tokens: 26, completion_tokens: 3, total_tokens: 29 },
     });
+  });
+
+  it('abort() ends an Ollama stream quietly, like the SDK ends its SSE streams', async () => {
+    const stream = await ollama.chat.completions.create({
+      model: 'llama3.2',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+    });
+    const deltas: unknown[] = [];
+    for await (const chunk of stream) {
+      deltas.push(chunk.choices[0]?.delta);
+      stream.abort();
+    }
+    expect(deltas).toEqual([{ role: 'assistant', content: 'The' }]);
   });
 
   it('streams a tool call whole in one delta and finishes with tool_calls', async () => {
@@ -240,6 +257,8 @@ describe('completions.create', () => {
     expect(last().json).toMatchObject({ prompt: 'Once', suffix: 'end', stream: true });
     expect(chunks.map((c) => c.choices[0]?.text)).toEqual(['The', ' sky', ' is blue.', '', undefined]);
     expect(chunks[3]!.choices[0]!.finish_reason).toBe('stop');
+    expect(chunks[3]).toMatchObject({ context: [1, 2, 3], total_duration: 912000000 });
+    expect(chunks[2]!.context).toBeUndefined();
     expect(chunks[4]!.usage).toEqual({ prompt_tokens: 26, completion_tokens: 3, total_tokens: 29 });
   });
 

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   APIError,
+  APIUserAbortError,
   BadRequestError,
   ModelNotFoundError,
   NotFoundError,
@@ -49,6 +50,24 @@ describe('progress streams', () => {
     ]);
     expect(events[2]).toMatchObject({ total: 2019377376, completed: 241970 });
     expect(fake.models.has('qwen3:0.6b')).toBe(true);
+  });
+
+  it('abort() stops a pull: the iteration rejects with APIUserAbortError, not a raw DOMException', async () => {
+    const stream = ollama.models.pull({ model: 'qwen3:0.6b' });
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const progress of stream) {
+        seen.push(progress.status);
+        stream.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect(seen).toEqual(['pulling manifest']);
+    const signalled = new AbortController();
+    signalled.abort();
+    await expect(
+      ollama.models.pull({ model: 'x' }, { signal: signalled.signal }).done(),
+    ).rejects.toBeInstanceOf(APIUserAbortError);
   });
 
   it('done() waits for the end and reports progress; the stream starts only when used', async () => {

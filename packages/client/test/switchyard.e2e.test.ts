@@ -124,6 +124,29 @@ describe('switchyard platform through a gateway process', () => {
     await wrong.close();
   });
 
+  it('responses.create goes through the gateway unchanged (its Responses ingress)', async () => {
+    const response = await client.responses.create({ model: 'fast-chat', input: 'Hi' });
+    expect(response.output_text).toBe('Hello');
+    expect(upstream.requests.filter((q) => q.url === '/v1/chat/completions').at(-1)!.json).toMatchObject({
+      model: 'upstream/a',
+    });
+  });
+
+  it('a stream can be aborted: the iteration ends without an error', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'fast-chat',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+    });
+    const seen: unknown[] = [];
+    for await (const chunk of stream) {
+      seen.push(chunk);
+      stream.abort();
+    }
+    expect(seen).toHaveLength(1);
+    expect(stream.controller.signal.aborted).toBe(true);
+  });
+
   it("version() and healthProviders() read the gateway's own routes at its root", async () => {
     const version = await client.version();
     expect(version.server).toBe('switchyard');

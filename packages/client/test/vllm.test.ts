@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../../gateway/test/support/fake-upstream.js';
-import { OpenAICompatibleClient, UnsupportedParamError } from '../src/index.js';
+import { encodeImage, OpenAICompatibleClient, UnsupportedParamError } from '../src/index.js';
 
 const completion = {
   id: 'chatcmpl-abc',
@@ -90,6 +90,16 @@ beforeAll(async () => {
     },
     'POST /v2/rerank': { json: { id: 'rerank-2', model: 'm', usage: { total_tokens: 9 }, results: [] } },
     'POST /v1/audio/transcriptions': { json: { text: 'hello world' } },
+    'POST /v1/embeddings': {
+      json: {
+        id: 'embd-1',
+        object: 'list',
+        created: 1,
+        model: 'TIGER-Lab/VLM2Vec-Full',
+        data: [{ index: 0, object: 'embedding', embedding: [0.5, -0.5] }],
+        usage: { prompt_tokens: 7, total_tokens: 7 },
+      },
+    },
   });
   vllm = new OpenAICompatibleClient({
     baseURL: `${upstream.url}/v1`,
@@ -135,6 +145,38 @@ describe('OpenAI routes with vLLM extras', () => {
     expect(r.choices[0]!.message.content).toBe('ok');
     expect(r._request_id).toBe('req-42');
     expect(upstream.requests.map((q) => q.url)).toEqual(['/v1/chat/completions']);
+  });
+
+  it('chat-style embeddings (VLM2Vec): messages sent as given, with the configured chat template', async () => {
+    const image = await encodeImage(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]));
+    const r = await vllm.embeddings.create({
+      model: 'TIGER-Lab/VLM2Vec-Full',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image_url', image_url: { url: image } },
+            { type: 'text', text: 'Represent the given image.' },
+          ],
+        },
+      ],
+      encoding_format: 'float',
+    });
+    expect(r.data[0]!.embedding).toEqual([0.5, -0.5]);
+    expect(sent('/v1/embeddings').json).toEqual({
+      model: 'TIGER-Lab/VLM2Vec-Full',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgoA' } },
+            { type: 'text', text: 'Represent the given image.' },
+          ],
+        },
+      ],
+      encoding_format: 'float',
+      chat_template: '{{ messages }}',
+    });
   });
 
   it('models.retrieve finds the model in /v1/models and raises ModelNotFoundError otherwise', async () => {

@@ -1,20 +1,20 @@
 /**
  * `/api/chat` responses → OpenAI chat completions and chunks (Ollama's own OpenAI translation, openai/openai.go:
  * https://github.com/ollama/ollama/blob/main/openai/openai.go): string tool-call arguments with stable ids,
- * `thinking` as `reasoning`, usage from the final line's metrics.
+ * `thinking` as `reasoning`, usage from the final line's metrics, which are also kept under their wire names.
  */
 
-import type { OllamaChatResponse, OllamaLogprob, OllamaToolCall } from '@switchyard/wire';
+import type { OllamaChatResponse, OllamaLogprob, OllamaMetrics, OllamaToolCall } from '@switchyard/wire';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionMessageFunctionToolCall,
   ChatCompletionTokenLogprob,
 } from 'openai/resources/chat/completions';
-import { finishReasonOf, newId, newToolCallId, unixSeconds, usageOf } from './common.js';
+import { finishReasonOf, metricsOf, newId, newToolCallId, unixSeconds, usageOf } from './common.js';
 
-/** A non-streamed `/api/chat` response as a `chat.completion`. */
-export function toChatCompletion(native: OllamaChatResponse): ChatCompletion {
+/** A non-streamed `/api/chat` response as a `chat.completion`, with the timing metrics under their wire names. */
+export function toChatCompletion(native: OllamaChatResponse): ChatCompletion & OllamaMetrics {
   const message = native.message;
   const toolCalls = (message?.tool_calls ?? []).map(toToolCall);
   const content = message?.content ?? '';
@@ -39,6 +39,7 @@ export function toChatCompletion(native: OllamaChatResponse): ChatCompletion {
       },
     ],
     usage: usageOf(native),
+    ...metricsOf(native),
   };
 }
 
@@ -80,7 +81,12 @@ export async function* toChatChunks(
     first = false;
     if (line.done) {
       const finish = toolIndex > 0 ? 'tool_calls' : finishReasonOf(line.done_reason);
-      yield { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finish }], ...usage };
+      yield {
+        ...base,
+        choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finish }],
+        ...usage,
+        ...metricsOf(line),
+      };
       if (includeUsage) yield { ...base, choices: [], usage: usageOf(line) };
       return;
     }

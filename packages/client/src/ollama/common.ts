@@ -147,6 +147,23 @@ export function usageOf(metrics: OllamaMetrics): CompletionUsage {
 }
 
 /**
+ * The timing metrics of a final line, under their wire names (durations in ns, counts in tokens; Ollama API docs,
+ * Conventions: https://github.com/ollama/ollama/blob/main/docs/api.md#conventions), to keep on the OpenAI-shaped
+ * result; absent ones are left out.
+ */
+export function metricsOf(line: OllamaMetrics): OllamaMetrics {
+  const keys = [
+    'total_duration',
+    'load_duration',
+    'prompt_eval_count',
+    'prompt_eval_duration',
+    'eval_count',
+    'eval_duration',
+  ] as const;
+  return Object.fromEntries(keys.filter((k) => line[k] !== undefined).map((k) => [k, line[k]]));
+}
+
+/**
  * `done_reason` → OpenAI `finish_reason` (Ollama's own OpenAI translation, openai/openai.go): `length` stays,
  * anything else is `stop`.
  */

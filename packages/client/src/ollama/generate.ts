@@ -1,7 +1,7 @@
 /**
  * Legacy completions on Ollama: OpenAI `/v1/completions` request → `POST /api/generate` (Ollama API docs, Generate a
  * completion: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-completion), and the native response
- * or NDJSON lines → `text_completion` objects (OpenAI API reference, The completion object:
+ * or NDJSON lines → `text_completion` objects keeping Ollama's `context` and timing metrics (OpenAI API reference, The completion object:
  * https://platform.openai.com/docs/api-reference/completions/object).
  */
 
@@ -13,11 +13,13 @@ import {
   finishReasonOf,
   mapGenerationFields,
   mapLogprobs,
+  metricsOf,
   newId,
   type OllamaRequestContext,
   unixSeconds,
   usageOf,
 } from './common.js';
+import type { OllamaResultExtras } from './params.js';
 
 /**
  * Builds the native generate body. `prompt` must be one string (or a one-string array); `suffix` is sent as
@@ -46,8 +48,8 @@ function promptOf(prompt: unknown): string {
   return cannotSend('prompt', 'Ollama takes one string prompt (no batches, no token arrays)');
 }
 
-/** A non-streamed `/api/generate` response as a `text_completion`. */
-export function toCompletion(native: OllamaGenerateResponse): Completion {
+/** A non-streamed `/api/generate` response as a `text_completion`, with {@link OllamaResultExtras}. */
+export function toCompletion(native: OllamaGenerateResponse): Completion & OllamaResultExtras {
   return {
     id: newId('cmpl'),
     object: 'text_completion',
@@ -62,7 +64,12 @@ export function toCompletion(native: OllamaGenerateResponse): Completion {
       },
     ],
     usage: usageOf(native),
+    ...extrasOf(native),
   };
+}
+
+function extrasOf(line: OllamaGenerateResponse): OllamaResultExtras {
+  return { ...metricsOf(line), ...(line.context ? { context: line.context } : {}) };
 }
 
 /**
@@ -89,7 +96,7 @@ export async function* toCompletionChunks(
         logprobs: line.logprobs?.length ? completionLogprobs(line.logprobs, offset) : null,
       };
       offset += line.response.length;
-      yield { ...base, choices: [choice] };
+      yield { ...base, choices: [choice], ...(line.done ? extrasOf(line) : {}) };
     }
     if (line.done) {
       if (includeUsage) yield { ...base, choices: [], usage: usageOf(line) };

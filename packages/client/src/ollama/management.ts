@@ -17,9 +17,10 @@ import { digestAndBody } from '../upload-body.js';
 /** The Ollama endpoint group over a transport whose base URL is the Ollama root. */
 export function ollamaManagement(transport: Transport): OllamaEndpoints {
   const progress = (path: string, body: object, options: SdkRequestOptions) =>
-    new ProgressStream(async function* () {
+    new ProgressStream(async function* (abort) {
+      const signal = options.signal ? AbortSignal.any([abort, options.signal]) : abort;
       const lines = await transport
-        .post<Response>(path, { body: { ...body, stream: true }, ...options, __binaryResponse: true })
+        .post<Response>(path, { body: { ...body, stream: true }, ...options, signal, __binaryResponse: true })
         ._thenUnwrap((response, props) => readNdjson<OllamaProgress>(response, props.controller));
       for await (const line of lines) {
         yield line;

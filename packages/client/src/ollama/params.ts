@@ -2,7 +2,7 @@
  * The Ollama fields the client accepts on top of OpenAI's, per method of the `ollama` platform. The native wire
  * shapes themselves (`OllamaOptions`, `OllamaChatResponse`, …) come from `@switchyard/wire`.
  */
-import type { KeepAlive, OllamaOptions, Think } from '@switchyard/wire';
+import type { KeepAlive, OllamaMetrics, OllamaOptions, Think } from '@switchyard/wire';
 
 /** Ollama fields accepted by chat and completions on the `ollama` platform. */
 export interface OllamaGenerationParams {
@@ -26,6 +26,8 @@ export interface OllamaCompletionParams extends OllamaGenerationParams {
   template?: string;
   raw?: boolean;
   images?: string[];
+  /** The `context` of an earlier result, to continue from it (deprecated by Ollama, still served). */
+  context?: number[];
 }
 
 /**
@@ -36,4 +38,12 @@ export interface OllamaEmbeddingParams {
   truncate?: boolean;
   options?: OllamaOptions;
   keep_alive?: KeepAlive;
+}
+
+/**
+ * Ollama's own result fields kept on a completion: the timing metrics and, from `/api/generate`, `context` (the
+ * token ids to pass back as `context` to continue the conversation; deprecated by Ollama but still served).
+ */
+export interface OllamaResultExtras extends OllamaMetrics {
+  context?: number[];
 }

@@ -9,6 +9,7 @@ import type { OllamaShowResponse } from '@switchyard/wire';
 import type { APIPromise, PagePromise } from 'openai';
 import type { Model, ModelsPage } from 'openai/resources/models';
 import { Stream } from 'openai/streaming';
+import { untilAborted, withAbort } from '../abortable-stream.js';
 import { readNdjson } from '../ndjson.js';
 import { toOllamaChatRequest } from '../ollama/chat-request.js';
 import { toChatChunks, toChatCompletion } from '../ollama/chat-response.js';
@@ -56,10 +57,13 @@ export function createOllamaPlatform({ config, params }: PlatformContext): Platf
       const body = props.options.body as JsonBody;
       if (body.stream !== true) return whole((await response.json()) as Native);
       const lines = readNdjson<Native>(response, props.controller);
-      return new Stream(
-        () => chunks(lines, includeUsage)[Symbol.asyncIterator](),
-        props.controller,
-        transport,
+      const signal = props.controller.signal;
+      return withAbort(
+        new Stream(
+          () => untilAborted(chunks(lines, includeUsage), signal)[Symbol.asyncIterator](),
+          props.controller,
+          transport,
+        ),
       );
     }) as APIPromise<Out | Stream<Chunk>>;
   }

@@ -16,6 +16,7 @@ export const PLATFORM_SUPPORT = {
   'chat.completions.create': ALL,
   'completions.create': ALL,
   'embeddings.create': ALL,
+  responses: ALL,
   'embeddings.legacy': OLLAMA,
   'models.list': ALL,
   'models.retrieve': ALL,

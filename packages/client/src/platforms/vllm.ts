@@ -46,6 +46,9 @@ export function createVllmPlatform({ config, params }: PlatformContext): Platfor
         }
         await adaptStructuredOutputs(body, probe, params);
       },
+      prepareEmbedding: (body) => {
+        if (chatTemplate !== undefined && 'messages' in body) body.chat_template ??= chatTemplate;
+      },
       prepareCompletion: async (body) => {
         if (body.suffix !== undefined)
           params.reject(body, 'suffix', 'vLLM completions do not support suffix');
