@@ -84,9 +84,9 @@ export const EMBEDDED_CAPABILITIES = defineCapabilities('embedded', {
     ...chat(
       'n (one parallel sequence per choice)',
       "echo (vLLM extra; the last message's content prepended when it has the reply's role)",
-      'tool_choice (required or a named function: one call forced by a JSON grammar; auto, none: the reply is text)',
+      'tool_choice (required or a named function: one call forced by a compact JSON grammar, arguments streamed incrementally, a call cut by max_tokens kept with finish_reason length; auto, none: the reply is text)',
       'parallel_tool_calls (a forced reply holds one call)',
-      'response_format (json_object, json_schema: enforced by a grammar)',
+      'response_format (json_object, json_schema: compact JSON enforced by a grammar; keywords it cannot enforce refused)',
       'stream_options (usage chunk counted by the engine)',
     ),
     ...legacy(

@@ -6,8 +6,9 @@ import { normalizeMessages } from './chat-template.js';
 import { type ChoiceResult, collectChoice, interleave, usage } from './choices.js';
 import { assertFitsContext } from './context-limit.js';
 import type { ModelEngine } from './engine.js';
+import { ForcedToolCallStream, readForcedToolCall, type ToolCall } from './forced-tool-call.js';
 import { type GenerationEvent, generate } from './generate.js';
-import { chatOutputPlan, parseToolCall, type ToolCall } from './grammar.js';
+import { chatOutputPlan } from './grammar.js';
 import { withGuide } from './guided-decoding.js';
 import { readGenerationParams } from './params.js';
 import { promptLogprobs } from './prompt-logprobs.js';
@@ -19,8 +20,10 @@ import { promptLogprobs } from './prompt-logprobs.js';
  * `chat.completion.chunk` objects (role delta first, content deltas, a finish chunk per choice, then the usage chunk
  * when `stream_options.include_usage` is set).
  *
- * With a forced tool call the reply is `tool_calls` (finish_reason `tool_calls`); a stream sends the whole
- * call in one delta after generation, as the name is only known once the JSON is complete.
+ * With a forced tool call the reply is `tool_calls` (finish_reason `tool_calls`, or `length` with the
+ * arguments written so far when `max_tokens` cuts it); a stream sends the call's id and name as soon as the
+ * name is complete, then its arguments as incremental deltas (forced-tool-call.ts). vLLM's extras
+ * (chat-extras.ts, params.ts, guided-decoding.ts) shape the prompt, the ending and the output.
  * @throws GatewayError 400 for invalid fields (with `param`) and for a prompt that does not fit the context
  */
 export async function chatCompletion(engine: ModelEngine, req: ProviderRequest): Promise<ProviderResponse> {
@@ -38,7 +41,7 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
   });
   assertFitsContext(engine.contextSize, prompt.tokens.length, params.maxTokens, 'messages');
   const { role, echoed } = replyRole(normalizeMessages(body.messages), extras);
-  const toolMode = constraint.kind === 'tool_call';
+  const toolNames = constraint.kind === 'tool_call' ? constraint.names : undefined;
   const run = (index: number) =>
     generate({
       engine,
@@ -72,7 +75,7 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
         ...head,
         object: 'chat.completion',
         choices: results.map((r, index) =>
-          chatChoice({ ...r, text: echoed + r.text }, index, role, toolMode, topLogprobs !== undefined),
+          chatChoice({ ...r, text: echoed + r.text }, index, role, toolNames, topLogprobs !== undefined),
         ),
         usage: usage(prompt.tokens.length, completionTokens),
         ...(promptLogprobsList ? { prompt_logprobs: promptLogprobsList } : {}),
@@ -92,21 +95,24 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
       yield chunk([
         {
           index,
-          delta: { role, content: toolMode ? null : '' },
+          delta: { role, content: toolNames ? null : '' },
           logprobs: null,
           finish_reason: null,
         },
       ]);
-      if (echoed && !toolMode) {
+      if (echoed && !toolNames) {
         yield chunk([{ index, delta: { content: echoed }, logprobs: null, finish_reason: null }]);
       }
     }
-    const buffered = choices.map(() => '');
+    const calls = choices.map(() => new ForcedToolCallStream());
     let completionTokens = 0;
     for await (const { source: index, value } of interleave<GenerationEvent>(choices.map(run))) {
       if (value.type === 'delta') {
-        if (toolMode) {
-          buffered[index] += value.text;
+        if (toolNames) {
+          const deltas = calls[index]!.push(value.text);
+          if (deltas.length > 0) {
+            yield chunk([{ index, delta: { tool_calls: deltas }, logprobs: null, finish_reason: null }]);
+          }
           continue;
         }
         const logprobs = topLogprobs === undefined ? null : { content: value.logprobs, refusal: null };
@@ -115,11 +121,12 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
       }
       completionTokens += value.completionTokens;
       let finishReason: string = value.finishReason;
-      if (toolMode) {
-        const call = parseToolCall(buffered[index]!);
-        const delta = call ? { tool_calls: [{ index: 0, ...call }] } : { content: buffered[index] };
-        if (call) finishReason = 'tool_calls';
-        yield chunk([{ index, delta, logprobs: null, finish_reason: null }]);
+      if (toolNames) {
+        const deltas = calls[index]!.finish(toolNames);
+        if (deltas.length > 0) {
+          yield chunk([{ index, delta: { tool_calls: deltas }, logprobs: null, finish_reason: null }]);
+        }
+        if (finishReason === 'stop') finishReason = 'tool_calls';
       }
       yield chunk([
         { index, delta: {}, logprobs: null, finish_reason: finishReason, stop_reason: value.stopReason },
@@ -153,17 +160,24 @@ function chatChoice(
   result: ChoiceResult,
   index: number,
   role: string,
-  toolMode: boolean,
+  toolNames: readonly string[] | undefined,
   withLogprobs: boolean,
 ) {
-  const call: ToolCall | undefined = toolMode ? parseToolCall(result.text) : undefined;
+  if (toolNames) {
+    const call: ToolCall | undefined = readForcedToolCall(result.text, toolNames);
+    return {
+      index,
+      message: { role, content: null, refusal: null, tool_calls: call ? [call] : [] },
+      logprobs: null,
+      finish_reason: result.finishReason === 'length' ? 'length' : 'tool_calls',
+      stop_reason: result.stopReason,
+    };
+  }
   return {
     index,
-    message: call
-      ? { role, content: null, refusal: null, tool_calls: [call] }
-      : { role, content: result.text, refusal: null },
-    logprobs: withLogprobs && !call ? { content: result.logprobs, refusal: null } : null,
-    finish_reason: call ? 'tool_calls' : result.finishReason,
+    message: { role, content: result.text, refusal: null },
+    logprobs: withLogprobs ? { content: result.logprobs, refusal: null } : null,
+    finish_reason: result.finishReason,
     stop_reason: result.stopReason,
   };
 }

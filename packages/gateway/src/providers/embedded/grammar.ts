@@ -1,7 +1,8 @@
-import type { GbnfJsonObjectSchema, LlamaGrammar } from 'node-llama-cpp';
+import type { LlamaGrammar } from 'node-llama-cpp';
 import { invalidParam } from '../../core/errors.js';
-import { newId } from '../../core/ids.js';
 import type { ModelEngine } from './engine.js';
+import { gbnfGrammar } from './gbnf.js';
+import { jsonSchemaToGbnf } from './json-schema-grammar.js';
 
 /** What the output must look like, enforced by a llama.cpp grammar while sampling. */
 export type OutputConstraint =
@@ -14,7 +15,7 @@ export type OutputConstraint =
   /** vLLM's `guided_choice` / `guided_regex` / `guided_grammar` (guided-decoding.ts): text a grammar shapes. */
   | { kind: 'grammar'; grammar: LlamaGrammar }
   /** `tool_choice` "required" or a named function: the output is one `{"name", "arguments"}` object. */
-  | { kind: 'tool_call'; grammar: LlamaGrammar };
+  | { kind: 'tool_call'; grammar: LlamaGrammar; names: string[] };
 
 /** The chat request's tool and format settings, resolved. */
 export interface ChatOutputPlan {
@@ -27,8 +28,6 @@ interface FunctionTool {
   name: string;
   parameters: Record<string, unknown>;
 }
-
-const SCHEMA_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
 
 /**
  * Resolves `tools`, `tool_choice` and `response_format` of a chat request (OpenAI API reference, Create chat
@@ -65,10 +64,14 @@ export async function chatOutputPlan(
     const calls = forced.map((t) => ({
       type: 'object',
       properties: { name: { const: t.name }, arguments: t.parameters },
+      required: ['name', 'arguments'],
     }));
     const schema = calls.length === 1 ? calls[0]! : { oneOf: calls };
     const grammar = await jsonSchemaGrammar(engine, schema, 'tools');
-    return { constraint: { kind: 'tool_call', grammar }, ...(promptTools ? { promptTools } : {}) };
+    return {
+      constraint: { kind: 'tool_call', grammar, names: forced.map((t) => t.name) },
+      ...(promptTools ? { promptTools } : {}),
+    };
   }
   return {
     constraint: await responseFormatConstraint(engine, body.response_format),
@@ -87,7 +90,9 @@ export async function responseFormatConstraint(
   if (format === undefined || format === null) return { kind: 'text' };
   const f = format as { type?: unknown; json_schema?: { schema?: unknown } };
   if (f.type === 'text') return { kind: 'text' };
-  if (f.type === 'json_object') return { kind: 'json', grammar: await engine.llama.getGrammarFor('json') };
+  if (f.type === 'json_object') {
+    return { kind: 'json', grammar: await jsonSchemaGrammar(engine, { type: 'object' }, 'response_format') };
+  }
   if (f.type === 'json_schema') {
     const schema = f.json_schema?.schema;
     if (!schema || typeof schema !== 'object') {
@@ -124,70 +129,15 @@ function readTools(value: unknown): FunctionTool[] {
 }
 
 /**
- * A grammar generating JSON valid against `schema` (see {@link toGrammarSchema} for what is enforced).
- * @throws GatewayError 400 naming `param` when the schema cannot be turned into a grammar
+ * A grammar generating compact JSON valid against `schema` (json-schema-grammar.ts says what is enforced).
+ * @throws GatewayError 400 naming `param` and the keyword when the schema cannot be enforced
  */
 export async function jsonSchemaGrammar(
   engine: ModelEngine,
   schema: unknown,
   param: string,
 ): Promise<LlamaGrammar> {
-  const converted = toGrammarSchema(schema, param);
-  try {
-    return await engine.llama.createGrammarForJsonSchema(converted as GbnfJsonObjectSchema);
-  } catch (err) {
-    throw invalidParam(param, `the JSON schema cannot be turned into a grammar: ${(err as Error).message}`);
-  }
-}
-
-/**
- * Rewrites a JSON Schema into the subset node-llama-cpp compiles to GBNF: `anyOf` → `oneOf`, a single-entry
- * `allOf` inlined, `definitions` → `$defs`, and objects without `properties` accept any keys. Keywords that
- * only describe (title, description, default, examples) are kept or ignored; `pattern` and numeric bounds
- * are not enforced. Every property of an object is generated (node-llama-cpp's rule), which still validates.
- * @throws GatewayError 400 for an unknown `type` or `not` / `if` / multi-entry `allOf`
- */
-function toGrammarSchema(schema: unknown, param: string): unknown {
-  if (Array.isArray(schema)) return schema.map((s) => toGrammarSchema(s, param));
-  if (!schema || typeof schema !== 'object') return schema;
-  const s = { ...(schema as Record<string, unknown>) };
-  for (const key of ['not', 'if', 'then', 'else']) {
-    if (key in s) throw invalidParam(param, `JSON schema keyword '${key}' cannot be enforced by grammar`);
-  }
-  if (Array.isArray(s.allOf)) {
-    if (s.allOf.length !== 1)
-      throw invalidParam(param, "JSON schema 'allOf' with several entries cannot be enforced");
-    Object.assign(s, s.allOf[0] as object);
-    delete s.allOf;
-  }
-  if (Array.isArray(s.anyOf)) {
-    s.oneOf = s.anyOf;
-    delete s.anyOf;
-  }
-  if (s.definitions && !s.$defs) {
-    s.$defs = s.definitions;
-    delete s.definitions;
-  }
-  if (typeof s.$ref === 'string') s.$ref = s.$ref.replace('#/definitions/', '#/$defs/');
-  const types = Array.isArray(s.type) ? s.type : s.type === undefined ? [] : [s.type];
-  for (const type of types) {
-    if (typeof type !== 'string' || !SCHEMA_TYPES.has(type)) {
-      throw invalidParam(param, `unsupported JSON schema type ${JSON.stringify(type)}`);
-    }
-  }
-  if (s.type === 'object' && s.properties === undefined && s.additionalProperties === undefined) {
-    s.additionalProperties = true;
-  }
-  for (const key of ['properties', '$defs']) {
-    const map = s[key];
-    if (map && typeof map === 'object') {
-      s[key] = Object.fromEntries(Object.entries(map).map(([k, v]) => [k, toGrammarSchema(v, param)]));
-    }
-  }
-  for (const key of ['items', 'oneOf', 'prefixItems', 'additionalProperties']) {
-    if (s[key] && typeof s[key] === 'object') s[key] = toGrammarSchema(s[key], param);
-  }
-  return s;
+  return gbnfGrammar(engine, jsonSchemaToGbnf(schema, param), param);
 }
 
 /**
@@ -202,33 +152,5 @@ export function isCompleteJsonValue(text: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/**
- * An OpenAI `tool_calls[]` entry (OpenAI API reference, Create chat completion:
- * https://platform.openai.com/docs/api-reference/chat/create): `arguments` is a JSON string.
- */
-export interface ToolCall {
-  id: string;
-  type: 'function';
-  function: { name: string; arguments: string };
-}
-
-/**
- * Turns the text generated under a `tool_call` grammar into a tool call with a fresh `call_…` id.
- * @returns undefined when the text is not a complete call (generation was cut by `max_tokens`)
- */
-export function parseToolCall(text: string): ToolCall | undefined {
-  try {
-    const value = JSON.parse(text) as { name?: unknown; arguments?: unknown };
-    if (typeof value.name !== 'string') return undefined;
-    return {
-      id: newId('call_'),
-      type: 'function',
-      function: { name: value.name, arguments: JSON.stringify(value.arguments ?? {}) },
-    };
-  } catch {
-    return undefined;
   }
 }

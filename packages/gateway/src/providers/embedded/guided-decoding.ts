@@ -1,8 +1,7 @@
-import type { LlamaGrammar } from 'node-llama-cpp';
 import { invalidParam } from '../../core/errors.js';
 import type { ModelEngine } from './engine.js';
+import { gbnfGrammar } from './gbnf.js';
 import { jsonSchemaGrammar, type OutputConstraint } from './grammar.js';
-import { loadedLlamaModule } from './llama-module.js';
 import { gbnfLiteral, regexToGbnf } from './regex-grammar.js';
 
 /** vLLM's top-level guided-decoding fields, each with its `structured_outputs` key. */
@@ -137,18 +136,4 @@ function readSchema(value: unknown, param: string): Record<string, unknown> {
     throw invalidParam(param, `'${param}' must be a JSON Schema object`);
   }
   return schema as Record<string, unknown>;
-}
-
-/**
- * Compiles GBNF text, checking it parses (llama.cpp reports a bad grammar only when it is first used).
- * @throws GatewayError 400 naming `param` when llama.cpp cannot parse the grammar
- */
-export async function gbnfGrammar(engine: ModelEngine, gbnf: string, param: string): Promise<LlamaGrammar> {
-  try {
-    const grammar = await engine.llama.createGrammar({ grammar: gbnf });
-    new (loadedLlamaModule().LlamaGrammarEvaluationState)({ model: engine.model, grammar });
-    return grammar;
-  } catch (err) {
-    throw invalidParam(param, `'${param}' is not a grammar llama.cpp can parse: ${(err as Error).message}`);
-  }
 }
