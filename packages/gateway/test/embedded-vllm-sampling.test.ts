@@ -121,7 +121,11 @@ describe('guided decoding', () => {
   it('guided_json (object or JSON text) gives JSON valid against the schema', async () => {
     const schema = {
       type: 'object',
-      properties: { name: { type: 'string' }, age: { type: 'integer' }, pet: { enum: ['cat', 'dog'] } },
+      properties: {
+        name: { type: 'string', maxLength: 12 },
+        age: { type: 'integer' },
+        pet: { enum: ['cat', 'dog'] },
+      },
       required: ['name', 'age', 'pet'],
     };
     for (const guided_json of [schema, JSON.stringify(schema)]) {
