@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { peekFirst } from '../../core/async-iterables.js';
-import { GatewayError, UpstreamError } from '../../core/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import { answerFailure } from '../../http/error-handler.js';
 import { writeRouted } from '../../http/respond.js';
 import { ollamaChatToOpenAI } from '../../protocols/ollama/chat-to-openai.js';
@@ -26,6 +26,7 @@ import { WholeBody } from '../../routing/guarded-response.js';
 import type { ModelRegistry } from '../../routing/model-registry.js';
 import type { Router } from '../../routing/router.js';
 import { servedModel } from './listed-models.js';
+import { wholeJson } from './whole-json.js';
 
 /** Content type of Ollama's streamed answers (the Ollama server's `application/x-ndjson`). */
 export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
@@ -112,27 +113,12 @@ async function ollamaResponse(
     response.kind === 'json' ||
     (response.kind === 'bytes' && response.body instanceof WholeBody)
   ) {
-    const whole = response.kind === 'json' ? response.body : await wholeJson(response);
+    const whole = await wholeJson(response);
     return { kind: 'json', status: 200, body: ollamaAnswer(kind, whole, model, clock), ...headers };
   }
   const chunks = response.kind === 'chunks' ? response.chunks : openAIChunks(response.body);
   const { items } = await peekFirst(ndjsonLines(chunks, new OllamaLineTranscoder(kind, model, clock)));
   return { kind: 'bytes', status: 200, contentType: NDJSON_CONTENT_TYPE, body: items, ...headers };
-}
-
-async function wholeJson(response: ProviderResponse): Promise<unknown> {
-  if (response.kind !== 'bytes') {
-    throw new UpstreamError(502, 'the upstream streamed an answer that was asked whole', {
-      failure: 'protocol',
-    });
-  }
-  const parts: Uint8Array[] = [];
-  for await (const part of response.body) parts.push(part);
-  try {
-    return JSON.parse(Buffer.concat(parts).toString('utf8'));
-  } catch {
-    throw new UpstreamError(502, 'the upstream answered with invalid JSON', { failure: 'protocol' });
-  }
 }
 
 /**

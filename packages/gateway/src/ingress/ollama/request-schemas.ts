@@ -77,3 +77,29 @@ export const generateBody = {
     top_logprobs: { type: 'integer', minimum: 0 },
   },
 } as const;
+
+/** `POST /api/embed` (Ollama API docs, Generate Embeddings): `input` a string or a non-empty list of strings. */
+export const embedBody = {
+  type: 'object',
+  required: ['model', 'input'],
+  properties: {
+    model: { type: 'string', minLength: 1 },
+    input: { anyOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }] },
+    truncate: { type: 'boolean' },
+    dimensions: { type: 'integer', minimum: 1 },
+    options,
+    keep_alive: keepAlive,
+  },
+} as const;
+
+/** `POST /api/embeddings` (Ollama API docs, Generate Embedding, legacy): one `prompt`. */
+export const embeddingsBody = {
+  type: 'object',
+  required: ['model', 'prompt'],
+  properties: {
+    model: { type: 'string', minLength: 1 },
+    prompt: { type: 'string' },
+    options,
+    keep_alive: keepAlive,
+  },
+} as const;

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModelRegistry } from '../../routing/model-registry.js';
 import type { Router } from '../../routing/router.js';
+import { handleEmbed } from './embed-route.js';
 import { renderOllamaError } from './error-rendering.js';
 import { handleGeneration } from './generation-route.js';
 import { registerOllamaListingRoutes } from './listing-routes.js';
-import { chatBody, generateBody } from './request-schemas.js';
+import { chatBody, embedBody, embeddingsBody, generateBody } from './request-schemas.js';
 
 /** Dependencies of the Ollama routes. */
 export interface OllamaRouteDeps {
@@ -15,7 +16,8 @@ export interface OllamaRouteDeps {
 /**
  * Registers Ollama's native API as an ingress (Ollama API docs:
  * https://github.com/ollama/ollama/blob/main/docs/api.md): the probe and listing routes (listing-routes.ts),
- * `POST /api/chat` and `POST /api/generate` (generation-route.ts). Every error on them is written in Ollama's
+ * `POST /api/chat` and `POST /api/generate` (generation-route.ts), `POST /api/embed` and `/api/embeddings`
+ * (embed-route.ts). Every error on them is written in Ollama's
  * `{"error": "..."}` envelope.
  * @returns the registered paths with their methods (for 405 answers)
  */
@@ -27,9 +29,17 @@ export function registerOllamaRoutes(app: FastifyInstance, deps: OllamaRouteDeps
   app.post('/api/generate', { schema: { body: generateBody }, config }, (request, reply) =>
     handleGeneration(request, reply, deps, 'generate'),
   );
+  app.post('/api/embed', { schema: { body: embedBody }, config }, (request, reply) =>
+    handleEmbed(request, reply, deps.router, 'embed'),
+  );
+  app.post('/api/embeddings', { schema: { body: embeddingsBody }, config }, (request, reply) =>
+    handleEmbed(request, reply, deps.router, 'embeddings'),
+  );
   return new Map([
     ...registerOllamaListingRoutes(app, deps.registry),
     ['/api/chat', ['POST']],
     ['/api/generate', ['POST']],
+    ['/api/embed', ['POST']],
+    ['/api/embeddings', ['POST']],
   ]);
 }
