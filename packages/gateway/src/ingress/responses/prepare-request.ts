@@ -26,7 +26,8 @@ export interface PreparedRequest {
  * Reads a create (or input_tokens) request: loads the `previous_response_id` chain and translates the whole
  * conversation to chat.
  * @param saves whether this request would store its response (false for input_tokens)
- * @throws GatewayError 400 naming the field the translation refuses, 404 for an unknown `previous_response_id`,
+ * @throws GatewayError 400 naming the field the translation refuses (also `conversation`: the Conversations API is
+ *   not implemented, and it conflicts with `previous_response_id`), 404 for an unknown `previous_response_id`,
  *   StoreUnavailableError 503 when the store is needed (`store`, `previous_response_id`) and down
  */
 export async function prepareRequest(
@@ -41,6 +42,14 @@ export async function prepareRequest(
   const previous = body.previous_response_id;
   if (previous !== undefined && previous !== null && typeof previous !== 'string') {
     throw invalidParam('previous_response_id', "'previous_response_id' must be a string");
+  }
+  if (body.conversation !== undefined && body.conversation !== null) {
+    throw invalidParam(
+      'conversation',
+      previous
+        ? "'conversation' and 'previous_response_id' cannot be used together"
+        : "'conversation' is not supported by this gateway; use 'previous_response_id'",
+    );
   }
   if (keep || previous) await store.ready();
   const history = previous ? await conversationItems(store.responses, previous) : [];

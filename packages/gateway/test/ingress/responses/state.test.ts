@@ -146,6 +146,17 @@ describe('stored responses', () => {
     }
   });
 
+  it('refuses conversation, alone or with previous_response_id, with a 400 naming it', async () => {
+    const created = await client.responses.create({ model: 'chat', input: 'Hi' });
+    for (const extra of [{ previous_response_id: created.id }, {}]) {
+      const err = await client.responses
+        .create({ model: 'chat', input: 'x', conversation: 'conv_1', ...extra })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('conversation');
+    }
+  });
+
   it('does not keep a response created with store: false', async () => {
     const created = await client.responses.create({ model: 'chat', input: 'Hi', store: false });
     await expect(client.responses.retrieve(created.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
