@@ -1,7 +1,8 @@
 /**
  * End to end against real weights: a `switchyard serve` process running the embedded engine on
  * shared/models (`providers: {local: {type: embedded, models_dir}}`), used through the `switchyard` platform and
- * the `vllm` platform (the gateway's OpenAI routes accept vLLM's sampling extras).
+ * the `vllm` platform (the gateway's OpenAI routes accept vLLM's sampling extras), and the `ollama` platform on the
+ * gateway's Ollama-native routes (`/api/*`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +19,7 @@ const messages = [{ role: 'user' as const, content: 'Tell me a story about a cat
 let gateway: GatewayProcess;
 let switchyard: OpenAICompatibleClient<'switchyard'>;
 let vllm: OpenAICompatibleClient<'vllm'>;
+let ollama: OpenAICompatibleClient<'ollama'>;
 
 beforeAll(async () => {
   gateway = await startGatewayProcess({ providers: { local: { type: 'embedded', models_dir: MODELS_DIR } } });
@@ -28,11 +30,13 @@ beforeAll(async () => {
     model: STORIES,
     maxRetries: 0,
   });
+  ollama = new OpenAICompatibleClient({ baseURL: gateway.url, platform: 'ollama', maxRetries: 0 });
 });
 
 afterAll(async () => {
   await switchyard?.close();
   await vllm?.close();
+  await ollama?.close();
   await gateway?.stop();
 });
 
@@ -139,5 +143,45 @@ describe("vLLM's own routes through the gateway on the embedded engine", () => {
     await expect(
       switchyard.rerank.create({ model: STORIES, query: 'cat', documents: ['a cat', 'a dog'] }),
     ).rejects.toBeInstanceOf(BadRequestError);
+  });
+});
+
+describe("ollama platform on the gateway's Ollama routes", () => {
+  it('version, health, models.list (/api/tags) and models.info (/api/show)', async () => {
+    expect((await ollama.version()).version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(await ollama.health()).toBe(true);
+    const page = await ollama.models.list();
+    expect(page.data.map((m) => m.id)).toContain(QWEN);
+    expect(page.models.find((m) => m.name === QWEN)?.digest).toMatch(/^[0-9a-f]{64}$/);
+    const info = await ollama.models.info({ model: QWEN });
+    expect(info.details?.format).toBe('gguf');
+    expect((await ollama.models.retrieve(QWEN)).id).toBe(QWEN);
+  });
+
+  it('chat (/api/chat), streamed and whole, with usage and timing metrics from the final line', async () => {
+    const params = { model: QWEN, messages, max_tokens: 8, temperature: 0 };
+    const whole = await ollama.chat.completions.create(params);
+    expect(whole.object).toBe('chat.completion');
+    expect(whole.usage!.completion_tokens).toBeGreaterThan(0);
+    expect(whole.eval_count).toBe(whole.usage!.completion_tokens);
+    expect(whole.total_duration).toBeGreaterThan(0);
+    const stream = await ollama.chat.completions.create({ ...params, stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe(whole.choices[0]!.message.content);
+  });
+
+  it('completions (/api/generate) with the length finish', async () => {
+    const c = await ollama.completions.create({ model: STORIES, prompt: 'Once upon a time', max_tokens: 5 });
+    expect(c.object).toBe('text_completion');
+    expect(c.choices[0]!.text.length).toBeGreaterThan(0);
+    expect(c.choices[0]!.finish_reason).toBe('length');
+    expect(c.usage!.completion_tokens).toBe(5);
+  });
+
+  it('a model the gateway does not have is a ModelNotFoundError', async () => {
+    await expect(ollama.chat.completions.create({ model: 'nope', messages })).rejects.toBeInstanceOf(
+      ModelNotFoundError,
+    );
   });
 });

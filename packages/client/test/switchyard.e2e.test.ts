@@ -73,6 +73,7 @@ describe('switchyard platform through a gateway process', () => {
       repetition_penalty: 1.1,
     });
     expect(r.choices[0]!.message.content).toBe('Hello');
+    expect(r._request_id).toMatch(/^req_/);
     const sent = upstream.requests.filter((q) => q.url === '/v1/chat/completions').at(-1)!;
     expect(sent.json).toMatchObject({ model: 'upstream/a', top_k: 5, repetition_penalty: 1.1 });
   });
@@ -132,6 +133,21 @@ describe('switchyard platform through a gateway process', () => {
     });
   });
 
+  it("echoes the caller's requestId as X-Request-Id, on streams too (SDK _request_id / APIError.requestID)", async () => {
+    const body = { model: 'fast-chat', messages: [{ role: 'user' as const, content: 'Hi' }] };
+    const r = await client.chat.completions.create(body, { requestId: 'trace-42' });
+    expect(r._request_id).toBe('trace-42');
+    const { data, response } = await client.chat.completions
+      .create({ ...body, stream: true }, { requestId: 'trace-43' })
+      .withResponse();
+    data.abort();
+    expect(response.headers.get('x-request-id')).toBe('trace-43');
+    const error = await client.chat.completions
+      .create({ ...body, model: 'nope' }, { requestId: 'trace-44' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 404, requestID: 'trace-44' });
+  });
+
   it('a stream can be aborted: the iteration ends without an error', async () => {
     const stream = await client.chat.completions.create({
       model: 'fast-chat',
@@ -175,6 +191,7 @@ describe('vllm platform on the gateway OpenAI routes', () => {
     });
     await vllm.close();
     expect(r.choices[0]!.message.content).toBe('Hello');
+    expect(r._request_id).toMatch(/^req_/);
     const sent = upstream.requests.filter((q) => q.url === '/v1/chat/completions').at(-1)!;
     expect(sent.json).toMatchObject({ chat_template: '{% for m in messages %}{{ m.content }}{% endfor %}' });
   });

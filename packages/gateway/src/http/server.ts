@@ -64,6 +64,11 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
   registerExpectationCheck(app.server);
   registerBodyTimeout(app, limits);
   registerRequestClock(app);
+  // Echo the request id (the client's X-Request-Id, else the generated one), on raw-written streams too.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.raw.setHeader('x-request-id', request.id);
+    done();
+  });
   const inflight = registerInflightTracking(app);
   registerJsonBodyParser(app);
   registerMultipartUploads(app, deps.server.body_limit);
