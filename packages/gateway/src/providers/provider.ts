@@ -107,9 +107,9 @@ export interface ProviderRequest {
 
 /**
  * Client protocols other than OpenAI chat completions that some providers speak natively: Anthropic Messages,
- * and OpenAI's Responses API (`openai-responses`).
+ * OpenAI's Responses API (`openai-responses`) and Ollama's native API (`ollama`, `/api/*`).
  */
-export type NativeProtocol = 'anthropic' | 'openai-responses';
+export type NativeProtocol = 'anthropic' | 'openai-responses' | 'ollama';
 
 /** A client request as it came in, before its ingress translated it (see {@link ProviderRequest.native}). */
 export interface NativeRequest {

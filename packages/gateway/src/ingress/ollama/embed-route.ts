@@ -1,7 +1,8 @@
 /**
  * `POST /api/embed` and the legacy `POST /api/embeddings` (Ollama API docs, Generate Embeddings and Generate
  * Embedding: https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings): routed as
- * `/v1/embeddings` is, answered in Ollama's shapes.
+ * `/v1/embeddings` is, answered in Ollama's shapes; an `ollama` provider gets the client's body as is (model
+ * replaced) and its answer is passed back.
  */
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -14,6 +15,7 @@ import {
 } from '../../protocols/ollama/embed.js';
 import { AbortSwitch } from '../../providers/abort-switch.js';
 import type { Router } from '../../routing/router.js';
+import { nativeRequest } from './native-request.js';
 import { wholeJson } from './whole-json.js';
 
 /** Which of the two routes: `/api/embed` (`input`, `embeddings`) or `/api/embeddings` (`prompt`, `embedding`). */
@@ -47,7 +49,12 @@ export async function handleEmbed(
       stream: false,
       client,
       requestId: request.id,
+      native: nativeRequest(request, route === 'embed' ? '/api/embed' : '/api/embeddings'),
     });
+    if (routed.response.kind === 'bytes' && routed.response.protocol === 'ollama') {
+      request.server.metrics.observeOverhead('ollama', await writeRouted(res, routed, request));
+      return;
+    }
     const elapsedNs = Math.round((performance.now() - startedAt) * 1e6);
     const embed = ollamaEmbedAnswer(await wholeJson(routed.response), model, elapsedNs);
     const answer = route === 'embed' ? embed : ollamaLegacyEmbeddingAnswer(embed);

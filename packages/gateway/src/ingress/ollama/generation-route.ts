@@ -2,7 +2,8 @@
  * `POST /api/chat` and `POST /api/generate` (Ollama API docs, Generate a chat completion and Generate a
  * completion: https://github.com/ollama/ollama/blob/main/docs/api.md): the request becomes a canonical request
  * routed as `/v1/chat/completions` is (retries, fallbacks, timeouts, cancellation when the client disconnects),
- * and the answer comes back as Ollama's NDJSON lines (`stream` defaults to true) or one JSON object.
+ * and the answer comes back as Ollama's NDJSON lines (`stream` defaults to true) or one JSON object. A
+ * deployment on an `ollama` provider gets the client's body as is (model replaced) and its bytes are piped back.
  */
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -26,10 +27,14 @@ import { WholeBody } from '../../routing/guarded-response.js';
 import type { ModelRegistry } from '../../routing/model-registry.js';
 import type { Router } from '../../routing/router.js';
 import { servedModel } from './listed-models.js';
+import { nativeRequest, servedNatively } from './native-request.js';
 import { wholeJson } from './whole-json.js';
 
 /** Content type of Ollama's streamed answers (the Ollama server's `application/x-ndjson`). */
 export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
+
+/** The canonical endpoint of each route (a raw generate goes to `completions` instead). */
+const ENDPOINTS = { chat: 'chat.completions', generate: 'chat.completions' } as const;
 
 /** What the generation routes need. */
 export interface GenerationDeps {
@@ -39,7 +44,8 @@ export interface GenerationDeps {
 
 /**
  * Serves one chat or generate request. A request with nothing to generate (no messages, an empty prompt) only
- * checks the model and answers `done_reason: "load"`, as Ollama does when asked to load a model. Never throws
+ * checks the model and answers `done_reason: "load"`, as Ollama does when asked to load a model; a model served
+ * only by `ollama` providers gets every request as it came (servedNatively). Never throws
  * after taking over the socket: failures are written in Ollama's envelope (the route's error rendering), or as a last `{"error": "..."}` line
  * once the stream began.
  * @throws GatewayError 400 for a body the mapping refuses, 404 for an unknown model (before the socket is taken
@@ -55,15 +61,17 @@ export async function handleGeneration(
   const body = request.body as Record<string, unknown>;
   const model = body.model as string;
   const stream = body.stream !== false;
-  if (nothingToGenerate(kind, body)) {
+  const native = servedNatively(deps.registry, model);
+  if (!native && nothingToGenerate(kind, body)) {
     servedModel(deps.registry, model);
     const answer = loadAnswer(kind, model);
     reply.type(stream ? NDJSON_CONTENT_TYPE : 'application/json');
     return reply.send(stream ? `${JSON.stringify(answer)}\n` : answer);
   }
-  const canonical =
-    kind === 'chat'
-      ? { endpoint: 'chat.completions' as const, body: ollamaChatToOpenAI(body, model) }
+  const canonical = native
+    ? { endpoint: ENDPOINTS[kind], body: { model, stream } }
+    : kind === 'chat'
+      ? { endpoint: ENDPOINTS.chat, body: ollamaChatToOpenAI(body, model) }
       : ollamaGenerateToOpenAI(body, model);
   const res = reply.raw;
   const client = new AbortSwitch();
@@ -79,6 +87,7 @@ export async function handleGeneration(
       stream,
       client,
       requestId: request.id,
+      native: nativeRequest(request, kind === 'chat' ? '/api/chat' : '/api/generate'),
     });
     const response = await ollamaResponse(routed.response, kind, model, clock, stream);
     request.server.metrics.observeOverhead(
@@ -98,7 +107,8 @@ function nothingToGenerate(kind: OllamaAnswerKind, body: Record<string, unknown>
 
 /**
  * The canonical answer as Ollama's: one JSON object, or NDJSON lines whose first line is awaited before the
- * status is sent (so a failure before it still gets its HTTP status).
+ * status is sent (so a failure before it still gets its HTTP status). An Ollama upstream's own bytes stay as
+ * they are.
  */
 async function ollamaResponse(
   response: ProviderResponse,
@@ -107,6 +117,7 @@ async function ollamaResponse(
   clock: AnswerClock,
   stream: boolean,
 ): Promise<ProviderResponse> {
+  if (response.kind === 'bytes' && response.protocol === 'ollama') return response;
   const headers = response.headers ? { headers: response.headers } : {};
   if (
     !stream ||

@@ -28,7 +28,7 @@ import { OllamaVersionGate } from './version.js';
  * completions → `/api/generate`, embeddings → `/api/embed`; streams are NDJSON turned into OpenAI chunks; `/api/tags`
  * + `/api/show` drive discovery. Fields Ollama cannot honour (capabilities.ts) give a 400 naming the field, or are
  * dropped and listed in the `x-switchyard-dropped-params` header when `drop_unsupported_params` is set on the model
- * or provider.
+ * or provider. A request that came in as Ollama's own (`ProviderRequest.native`) is forwarded as it is.
  */
 export class OllamaProvider implements Provider {
   readonly type = 'ollama';
@@ -64,6 +64,7 @@ export class OllamaProvider implements Provider {
   }
 
   async handle(req: ProviderRequest): Promise<ProviderResponse> {
+    if (req.native?.protocol === 'ollama') return this.forwardNative(req);
     if (!(req.endpoint in OLLAMA_ROUTES)) throw unsupportedEndpoint(this.type, req.endpoint);
     const endpoint = req.endpoint as OllamaEndpoint;
     const unsupported = [
@@ -119,6 +120,23 @@ export class OllamaProvider implements Provider {
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  /**
+   * Passes a client's own Ollama request (the gateway's `/api/*` ingress) to the same route upstream, `model`
+   * replaced by the deployment's, and returns Ollama's bytes as they come, marked as Ollama's protocol.
+   */
+  private async forwardNative(req: ProviderRequest): Promise<ProviderResponse> {
+    const native = req.native!;
+    const answer = await this.transport.bytes({
+      method: 'POST',
+      path: native.path,
+      body: { ...native.body, model: req.model },
+      signal: req.abort.signal,
+      requestId: req.requestId,
+      timing: req.timing,
+    });
+    return { kind: 'bytes', ...answer, protocol: 'ollama' };
   }
 }
 

@@ -72,6 +72,25 @@ export class OllamaTransport {
     return this.timedLines(res.body, call);
   }
 
+  /**
+   * Sends a call and returns the answer as it comes: status, content type and body bytes (for passthrough of
+   * the client's own Ollama request). Time to the headers is added to `call.timing`.
+   * @throws UpstreamError for transport failures and HTTP errors (Ollama's message and status)
+   */
+  async bytes(
+    call: OllamaCall,
+  ): Promise<{ status: number; contentType: string; body: AsyncIterable<Uint8Array> }> {
+    const started = performance.now();
+    const res = await this.send(call);
+    if (call.timing) call.timing.waitMs += performance.now() - started;
+    const type = res.headers['content-type'];
+    return {
+      status: res.statusCode,
+      contentType: typeof type === 'string' ? type : 'application/json; charset=utf-8',
+      body: res.body,
+    };
+  }
+
   private async *timedLines(
     body: Dispatcher.ResponseData['body'],
     call: OllamaCall,
