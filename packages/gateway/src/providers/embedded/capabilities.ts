@@ -84,8 +84,8 @@ export const EMBEDDED_CAPABILITIES = defineCapabilities('embedded', {
     ...chat(
       'n (one parallel sequence per choice)',
       "echo (vLLM extra; the last message's content prepended when it has the reply's role)",
-      'tool_choice (required or a named function: one call forced by a compact JSON grammar, arguments streamed incrementally, a call cut by max_tokens kept with finish_reason length; auto, none: the reply is text)',
-      'parallel_tool_calls (a forced reply holds one call)',
+      'tool_choice (required or a named function: one call forced by a compact JSON grammar, arguments streamed incrementally, a call cut by max_tokens kept with finish_reason length; auto: calls parsed from the model’s own syntax (Hermes/Qwen, Mistral, Llama 3 JSON) and streamed as deltas, else text; none: the reply is text)',
+      'parallel_tool_calls (a forced reply holds one call; under auto, false keeps the first parsed call)',
       'response_format (json_object, json_schema: compact JSON enforced by a grammar; keywords it cannot enforce refused)',
       'stream_options (usage chunk counted by the engine)',
     ),

@@ -1,5 +1,6 @@
 import { Template } from '@huggingface/jinja';
 import { GatewayError, invalidParam } from '../../core/errors.js';
+import { detectToolCallFormat, type ToolCallFormat } from './tool-call-parsers.js';
 
 /**
  * A chat message as chat templates expect it: OpenAI's message shape with `content` flattened to a string
@@ -45,6 +46,8 @@ export class ChatTemplate {
    * conversation; generation in chat stops there. Undefined when it cannot be detected.
    */
   readonly endOfTurn: string | undefined;
+  /** The tool-call syntax the template's markers show (tool-call-parsers.ts); undefined: none known. */
+  readonly toolCallFormat: ToolCallFormat | undefined;
   private readonly template: Template;
 
   /**
@@ -59,6 +62,7 @@ export class ChatTemplate {
     this.isFallback = source === undefined;
     this.template = new Template(source ?? FALLBACK_CHAT_TEMPLATE);
     this.endOfTurn = this.detectEndOfTurn();
+    this.toolCallFormat = detectToolCallFormat(source);
   }
 
   /**

@@ -12,6 +12,7 @@ import { chatOutputPlan } from './grammar.js';
 import { withGuide } from './guided-decoding.js';
 import { readGenerationParams } from './params.js';
 import { promptLogprobs } from './prompt-logprobs.js';
+import { type ParsedPiece, parseToolCalls, toolCallParser } from './tool-call-parsers.js';
 
 /**
  * `POST /v1/chat/completions` on a loaded model (OpenAI API reference, Create chat completion:
@@ -42,6 +43,8 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
   assertFitsContext(engine.contextSize, prompt.tokens.length, params.maxTokens, 'messages');
   const { role, echoed } = replyRole(normalizeMessages(body.messages), extras);
   const toolNames = constraint.kind === 'tool_call' ? constraint.names : undefined;
+  const parallel = body.parallel_tool_calls !== false;
+  const format = !toolNames && plan.promptTools ? engine.template.toolCallFormat : undefined;
   const run = (index: number) =>
     generate({
       engine,
@@ -74,9 +77,25 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
       body: {
         ...head,
         object: 'chat.completion',
-        choices: results.map((r, index) =>
-          chatChoice({ ...r, text: echoed + r.text }, index, role, toolNames, topLogprobs !== undefined),
-        ),
+        choices: results.map((r, index) => {
+          const parsed = format ? parseToolCalls(format, parallel, r.text) : undefined;
+          if (parsed && parsed.toolCalls.length > 0) {
+            return {
+              index,
+              message: { role, content: parsed.content, refusal: null, tool_calls: parsed.toolCalls },
+              logprobs: null,
+              finish_reason: r.finishReason === 'stop' ? 'tool_calls' : r.finishReason,
+              stop_reason: r.stopReason,
+            };
+          }
+          return chatChoice(
+            { ...r, text: echoed + r.text },
+            index,
+            role,
+            toolNames,
+            topLogprobs !== undefined,
+          );
+        }),
         usage: usage(prompt.tokens.length, completionTokens),
         ...(promptLogprobsList ? { prompt_logprobs: promptLogprobsList } : {}),
       },
@@ -105,6 +124,19 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
       }
     }
     const calls = choices.map(() => new ForcedToolCallStream());
+    const parsers = choices.map(() => (format ? toolCallParser(format, parallel) : undefined));
+    const called = choices.map(() => false);
+    const parsedChunk = (index: number, piece: ParsedPiece) => {
+      const delta: Record<string, unknown> = {};
+      if (piece.content) delta.content = piece.content;
+      if (piece.toolCalls.length > 0) {
+        delta.tool_calls = piece.toolCalls;
+        called[index] = true;
+      }
+      return Object.keys(delta).length > 0
+        ? chunk([{ index, delta, logprobs: null, finish_reason: null }])
+        : undefined;
+    };
     let completionTokens = 0;
     for await (const { source: index, value } of interleave<GenerationEvent>(choices.map(run))) {
       if (value.type === 'delta') {
@@ -113,6 +145,12 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
           if (deltas.length > 0) {
             yield chunk([{ index, delta: { tool_calls: deltas }, logprobs: null, finish_reason: null }]);
           }
+          continue;
+        }
+        const parser = parsers[index];
+        if (parser) {
+          const parsed = parsedChunk(index, parser.push(value.text));
+          if (parsed) yield parsed;
           continue;
         }
         const logprobs = topLogprobs === undefined ? null : { content: value.logprobs, refusal: null };
@@ -127,6 +165,12 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
           yield chunk([{ index, delta: { tool_calls: deltas }, logprobs: null, finish_reason: null }]);
         }
         if (finishReason === 'stop') finishReason = 'tool_calls';
+      }
+      const parser = parsers[index];
+      if (parser) {
+        const parsed = parsedChunk(index, parser.finish());
+        if (parsed) yield parsed;
+        if (called[index] && finishReason === 'stop') finishReason = 'tool_calls';
       }
       yield chunk([
         { index, delta: {}, logprobs: null, finish_reason: finishReason, stop_reason: value.stopReason },
