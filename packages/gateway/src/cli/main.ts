@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { modelsCommand } from './models.js';
+import { listCommand, psCommand } from './ollama-listing.js';
 import { serveCommand } from './serve.js';
 
 /** The `switchyard` command line. */
@@ -20,5 +21,17 @@ program
   .description('print the resolved model table with provider reachability')
   .option('-c, --config <file>', 'config file (env SWITCHYARD_CONFIG, default switchyard.yaml)')
   .action(modelsCommand);
+
+for (const [name, description, action] of [
+  ['list', "list a gateway's models, as `ollama list` does (GET /api/tags)", listCommand],
+  ['ps', 'list the models a gateway has loaded, as `ollama ps` does (GET /api/ps)', psCommand],
+] as const) {
+  program
+    .command(name)
+    .description(description)
+    .option('--url <url>', 'gateway base URL (env SWITCHYARD_URL, default http://127.0.0.1:4000)')
+    .option('--api-key <key>', 'a key of server.api_keys (env SWITCHYARD_API_KEY)')
+    .action(action);
+}
 
 await program.parseAsync(process.argv);
