@@ -5,11 +5,11 @@ import { configuredSecrets } from './config/secrets.js';
 import { StoreSchema } from './config/store-fields.js';
 import { GatewayError } from './core/errors.js';
 import { secretRedactor } from './core/redactor.js';
-import { buildServer } from './http/server.js';
 import { providerDefinitions } from './providers/catalog.js';
 import type { Provider } from './providers/provider.js';
 import { ModelRegistry } from './routing/model-registry.js';
 import { Router } from './routing/router.js';
+import { buildServer } from './server.js';
 import { openStore, type Store } from './store/store.js';
 import { createLogger } from './telemetry/logger.js';
 

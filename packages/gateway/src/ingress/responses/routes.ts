@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { OPENAI_PREFIXES } from '../../http/openai-routes.js';
 import type { Router } from '../../routing/router.js';
 import type { Store } from '../../store/store.js';
+import { OPENAI_PREFIXES } from '../openai/routes.js';
 import { BackgroundResponses } from './background-responses.js';
 import { handleCreateResponse, type ResponsesDeps } from './create-route.js';
 import { countInputTokens } from './input-tokens-route.js';

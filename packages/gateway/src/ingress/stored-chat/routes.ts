@@ -7,9 +7,9 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError, invalidParam } from '../../core/errors.js';
-import { OPENAI_PREFIXES } from '../../http/openai-routes.js';
 import type { StoredChatCompletion } from '../../store/chat-completion-records.js';
 import type { Store } from '../../store/store.js';
+import { OPENAI_PREFIXES } from '../openai/routes.js';
 
 type Query = Record<string, string | undefined>;
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Query }>;

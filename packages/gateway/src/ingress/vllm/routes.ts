@@ -1,9 +1,6 @@
 import { createRequire } from 'node:module';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError } from '../core/errors.js';
-import type { Endpoint } from '../providers/provider.js';
-import type { Router } from '../routing/router.js';
-import { handleInference, OPENAI_PREFIXES } from './openai-routes.js';
+import { GatewayError } from '../../core/errors.js';
 import {
   classifyBody,
   detokenizeBody,
@@ -11,10 +8,13 @@ import {
   rerankBody,
   scoreBody,
   tokenizeBody,
-} from './vllm-request-schemas.js';
+} from '../../http/vllm-request-schemas.js';
+import type { Endpoint } from '../../providers/provider.js';
+import type { Router } from '../../routing/router.js';
+import { handleInference, OPENAI_PREFIXES } from '../openai/routes.js';
 
 /** The gateway package's version, answered on `GET /version`. */
-const GATEWAY_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+const GATEWAY_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
 /**
  * vLLM's non-OpenAI JSON routes at the server root, with the aliases vLLM itself serves (vLLM docs,

@@ -1,31 +1,31 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import type { ServerConfig } from '../config/schema.js';
-import { newId } from '../core/ids.js';
-import { registerAnthropicRoutes } from '../ingress/anthropic/routes.js';
-import { registerOllamaRoutes } from '../ingress/ollama/routes.js';
-import { registerResponsesRoutes } from '../ingress/responses/routes.js';
-import { registerStoredChatRoutes } from '../ingress/stored-chat/routes.js';
-import type { ModelRegistry } from '../routing/model-registry.js';
-import type { Router } from '../routing/router.js';
-import type { Store } from '../store/store.js';
-import { registerApiKeyAuth } from './auth.js';
-import { registerJsonBodyParser } from './body-parser.js';
-import { registerExpectationCheck, registerHostCheck } from './client-errors.js';
-import { errorHandlingOptions, registerErrorHandling } from './error-handler.js';
-import { registerHealthRoutes } from './health-routes.js';
-import { type InflightRequests, registerInflightTracking } from './inflight.js';
-import { registerMetricsRoute } from './metrics-routes.js';
-import { registerMultipartUploads } from './multipart-upload.js';
-import { registerOpenAIRoutes, registerRequestClock } from './openai-routes.js';
-import { registerShutdownGate } from './shutdown-gate.js';
+import type { ServerConfig } from './config/schema.js';
+import { newId } from './core/ids.js';
+import { registerApiKeyAuth } from './http/auth.js';
+import { registerJsonBodyParser } from './http/body-parser.js';
+import { registerExpectationCheck, registerHostCheck } from './http/client-errors.js';
+import { errorHandlingOptions, registerErrorHandling } from './http/error-handler.js';
+import { registerHealthRoutes } from './http/health-routes.js';
+import { type InflightRequests, registerInflightTracking } from './http/inflight.js';
+import { registerMetricsRoute } from './http/metrics-routes.js';
+import { registerMultipartUploads } from './http/multipart-upload.js';
+import { registerShutdownGate } from './http/shutdown-gate.js';
 import {
   headerTimeoutOptions,
   limitConnections,
   registerBodyTimeout,
   type SlowClientLimits,
-} from './slow-clients.js';
-import { registerVllmRoutes } from './vllm-routes.js';
+} from './http/slow-clients.js';
+import { registerAnthropicRoutes } from './ingress/anthropic/routes.js';
+import { registerOllamaRoutes } from './ingress/ollama/routes.js';
+import { registerOpenAIRoutes, registerRequestClock } from './ingress/openai/routes.js';
+import { registerResponsesRoutes } from './ingress/responses/routes.js';
+import { registerStoredChatRoutes } from './ingress/stored-chat/routes.js';
+import { registerVllmRoutes } from './ingress/vllm/routes.js';
+import type { ModelRegistry } from './routing/model-registry.js';
+import type { Router } from './routing/router.js';
+import type { Store } from './store/store.js';
 
 /** What the HTTP server needs. */
 export interface ServerDeps {

@@ -1,17 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError } from '../core/errors.js';
-import { isAnthropicRequest, renderByVersionHeader } from '../ingress/anthropic/error-rendering.js';
-import { anthropicModelInfo, anthropicModelPage } from '../ingress/anthropic/model-list.js';
-import { recordChatCompletion } from '../ingress/stored-chat/record-completion.js';
-import { AbortSwitch } from '../providers/abort-switch.js';
-import type { Endpoint } from '../providers/provider.js';
-import type { ModelRegistry, ServedModel } from '../routing/model-registry.js';
-import type { Router } from '../routing/router.js';
-import type { Store } from '../store/store.js';
-import { answerFailure } from './error-handler.js';
-import { chatCompletionBody, completionBody, embeddingBody } from './request-schemas.js';
-import { writeRouted } from './respond.js';
+import { GatewayError } from '../../core/errors.js';
+import { answerFailure } from '../../http/error-handler.js';
+import { chatCompletionBody, completionBody, embeddingBody } from '../../http/request-schemas.js';
+import { writeRouted } from '../../http/respond.js';
+import { AbortSwitch } from '../../providers/abort-switch.js';
+import type { Endpoint } from '../../providers/provider.js';
+import type { ModelRegistry, ServedModel } from '../../routing/model-registry.js';
+import type { Router } from '../../routing/router.js';
+import type { Store } from '../../store/store.js';
+import { isAnthropicRequest, renderByVersionHeader } from '../anthropic/error-rendering.js';
+import { anthropicModelInfo, anthropicModelPage } from '../anthropic/model-list.js';
+import { recordChatCompletion } from '../stored-chat/record-completion.js';
 
 /** Route prefixes: OpenAI's, and Llama Stack's OpenAI-compatible path. */
 export const OPENAI_PREFIXES = ['/v1', '/v1/openai/v1'] as const;
