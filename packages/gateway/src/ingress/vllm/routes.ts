@@ -14,7 +14,8 @@ import type { Router } from '../../routing/router.js';
 import { handleInference, OPENAI_PREFIXES } from '../openai/routes.js';
 
 /** The gateway package's version, answered on `GET /version`. */
-const GATEWAY_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+const GATEWAY_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string })
+  .version;
 
 /**
  * vLLM's non-OpenAI JSON routes at the server root, with the aliases vLLM itself serves (vLLM docs,
