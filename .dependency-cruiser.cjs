@@ -1,7 +1,7 @@
 /**
  * The gateway's import rules, checked by `npm run check:imports` (part of `npm test`). Layers, top to bottom:
- *   cli → gateway.ts, server.ts, index.ts, load-config.ts, docs/ → ingress/ → http/, telemetry/ → routing/ → providers/
- *   → protocols/, upstream/, store/ → config/ → core/   (and @switchyard/wire below all of them)
+ *   cli → gateway.ts, server.ts, index.ts, load-config.ts, docs/ → ingress/ → http/, telemetry/ → tenancy/ → routing/
+ *   → providers/ → protocols/, upstream/, store/ → config/ → core/   (and @switchyard/wire below all of them)
  * A module may import its own layer or any layer below it; never one above, and never in a cycle.
  */
 const src = '^packages/gateway/src/';
@@ -10,6 +10,7 @@ const layers = [
   { name: 'composition', path: `${src}(gateway|index|load-config|server)\\.ts$|${src}docs/` },
   { name: 'ingress', path: `${src}ingress/` },
   { name: 'edge', path: `${src}(http|telemetry)/` },
+  { name: 'tenancy', path: `${src}tenancy/` },
   { name: 'routing', path: `${src}routing/` },
   { name: 'providers', path: `${src}providers/` },
   { name: 'protocols', path: `${src}(protocols|upstream|store)/` },

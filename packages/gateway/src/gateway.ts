@@ -12,6 +12,7 @@ import { Router } from './routing/router.js';
 import { buildServer } from './server.js';
 import { openStore, type Store } from './store/store.js';
 import { createLogger } from './telemetry/logger.js';
+import { KeyDirectory } from './tenancy/key-directory.js';
 
 /** Where to listen; each falls back to `server.host` / `server.port` from config, then 127.0.0.1:4000. */
 export interface ListenOptions {
@@ -28,6 +29,8 @@ export interface RunningGateway {
   router: Router;
   /** Stored responses and chat completions (config `store:`); opened on first use. */
   store: Store;
+  /** True when a master key is set (`server.master_key` or `SWITCHYARD_MASTER_KEY`): `/admin/*` is served. */
+  adminEnabled: boolean;
   /**
    * Graceful shutdown: stops accepting connections, waits up to `server.drain_timeout` (ms) for in-flight
    * requests, ends the rest with a 503 `server_shutting_down` error (a final SSE error event for streams),
@@ -47,7 +50,12 @@ export async function startGateway(
   config: GatewayConfig,
   options: ListenOptions = {},
 ): Promise<RunningGateway> {
-  secretRedactor.add([...(config.secrets ?? []), ...configuredSecrets(config)]);
+  const masterKey = config.server.master_key ?? (process.env.SWITCHYARD_MASTER_KEY || undefined);
+  secretRedactor.add([
+    ...(config.secrets ?? []),
+    ...configuredSecrets(config),
+    ...(masterKey === undefined ? [] : [masterKey]),
+  ]);
   const logger = options.logger ?? createLogger(config.server.log_level);
   const providers = createProviders(config, logger);
   const registry = new ModelRegistry(config, providers, logger);
@@ -60,7 +68,15 @@ export async function startGateway(
     config.dir,
     logger.child({ component: 'store' }),
   );
-  const { app, inflight } = buildServer({ server: config.server, registry, router, store, logger });
+  const { app, inflight } = buildServer({
+    server: config.server,
+    registry,
+    router,
+    store,
+    logger,
+    keys: new KeyDirectory(store.tenants),
+    ...(masterKey === undefined ? {} : { masterKey }),
+  });
   const host = options.host ?? config.server.host ?? '127.0.0.1';
   const port = options.port ?? config.server.port ?? 4000;
   try {
@@ -78,6 +94,7 @@ export async function startGateway(
     registry,
     router,
     store,
+    adminEnabled: masterKey !== undefined,
     close: async () => {
       registry.stop();
       const closing = app.close();

@@ -17,6 +17,8 @@ import {
   registerBodyTimeout,
   type SlowClientLimits,
 } from './http/slow-clients.js';
+import { registerTenantAdmission } from './http/tenant-admission.js';
+import { registerAdminRoutes } from './ingress/admin/routes.js';
 import { registerAnthropicRoutes } from './ingress/anthropic/routes.js';
 import { registerOllamaRoutes } from './ingress/ollama/routes.js';
 import { registerOpenAIRoutes, registerRequestClock } from './ingress/openai/routes.js';
@@ -26,6 +28,7 @@ import { registerVllmRoutes } from './ingress/vllm/routes.js';
 import type { ModelRegistry } from './routing/model-registry.js';
 import type { Router } from './routing/router.js';
 import type { Store } from './store/store.js';
+import type { KeyDirectory } from './tenancy/key-directory.js';
 
 /** What the HTTP server needs. */
 export interface ServerDeps {
@@ -35,6 +38,10 @@ export interface ServerDeps {
   /** Stored responses and chat completions. */
   store: Store;
   logger: Logger;
+  /** Virtual keys (cached from the store). */
+  keys: KeyDirectory;
+  /** `server.master_key`, else env `SWITCHYARD_MASTER_KEY`. */
+  masterKey?: string;
 }
 
 /**
@@ -72,7 +79,13 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
   const inflight = registerInflightTracking(app);
   registerJsonBodyParser(app);
   registerMultipartUploads(app, deps.server.body_limit);
-  registerApiKeyAuth(app, deps.server.api_keys ?? [], deps.server.body_limit);
+  registerApiKeyAuth(app, {
+    staticKeys: deps.server.api_keys ?? [],
+    ...(deps.masterKey === undefined ? {} : { masterKey: deps.masterKey }),
+    virtualKeys: deps.keys,
+    bodyLimit: deps.server.body_limit,
+  });
+  registerTenantAdmission(app);
   const routes = new Map([
     ...registerHealthRoutes(app, deps.registry),
     ...registerMetricsRoute(app),
@@ -82,6 +95,7 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
     ...registerResponsesRoutes(app, { router: deps.router, store: deps.store }),
     ...registerStoredChatRoutes(app, deps.store),
     ...registerOllamaRoutes(app, { registry: deps.registry, router: deps.router }),
+    ...registerAdminRoutes(app, { store: deps.store, keys: deps.keys }),
   ]);
   registerErrorHandling(app, routes);
   return { app, inflight };

@@ -30,7 +30,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   }
   const gateway = await startGateway(config, { host, port });
   process.stdout.write(
-    `${banner(gateway.url, gateway.registry, host, (config.server.api_keys ?? []).length)}\n`,
+    `${banner(gateway.url, gateway.registry, host, (config.server.api_keys ?? []).length, gateway.adminEnabled)}\n`,
   );
 
   let stopping = false;
@@ -45,7 +45,13 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-function banner(url: string, registry: ModelRegistry, host: string, keyCount: number): string {
+function banner(
+  url: string,
+  registry: ModelRegistry,
+  host: string,
+  keyCount: number,
+  adminEnabled: boolean,
+): string {
   const lines = [`Switchyard listening on ${url}`, ''];
   const models = registry.list();
   if (models.length === 0) lines.push('No models are served yet.');
@@ -67,7 +73,9 @@ function banner(url: string, registry: ModelRegistry, host: string, keyCount: nu
     for (const s of unreachable) lines.push(`  ${s.id} (${s.type}): ${s.last_error ?? 'unknown error'}`);
   }
   lines.push('');
+  if (adminEnabled) lines.push('Admin API enabled (/admin/keys, /admin/teams): every route needs a key.');
   if (keyCount > 0) lines.push(`API keys required (${keyCount} configured in server.api_keys).`);
+  else if (adminEnabled) lines.push('Virtual keys and the master key are accepted.');
   else if (LOOPBACK.has(host))
     lines.push(`No API keys configured (server.api_keys): listening on ${host} only.`);
   else

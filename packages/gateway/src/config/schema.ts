@@ -36,6 +36,11 @@ export const ServerSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).optional(),
   /** When set, every route but `/health` needs `Authorization: Bearer <key>` or `x-api-key`. */
   api_keys: z.array(z.string().min(1)).optional(),
+  /**
+   * The admin key: guards `/admin/keys` and `/admin/teams` (virtual keys, docs/teams.md) and is accepted on every
+   * route. Env `SWITCHYARD_MASTER_KEY` when unset. Setting it makes every route but `/health` need a key.
+   */
+  master_key: z.string().min(16, 'use at least 16 characters').optional(),
   /** Largest request body accepted, in bytes (or `10mb`); larger gets 413. Default 10 MiB. */
   body_limit: sizeBytes.default(10 * 1024 * 1024),
   /** Log level of the JSON logger on stdout. */

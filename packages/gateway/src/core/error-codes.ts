@@ -25,6 +25,14 @@ export type ErrorCode =
   | 'server_shutting_down'
   // The request's fields and credentials.
   | 'invalid_api_key'
+  // Virtual keys and teams (tenancy/), OpenAI's codes where OpenAI has one.
+  | 'model_not_allowed'
+  | 'rate_limit_exceeded'
+  | 'insufficient_quota'
+  | 'admin_disabled'
+  | 'key_not_found'
+  | 'team_not_found'
+  | 'team_exists'
   | 'invalid_value'
   | 'missing_required_parameter'
   | 'unsupported_parameter'

@@ -1,37 +1,111 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import type { ErrorCode } from '../core/error-codes.js';
 import { GatewayError } from '../core/errors.js';
+import type { KeyDirectory, Tenant } from '../tenancy/key-directory.js';
+import { isVirtualKey } from '../tenancy/key-material.js';
 
 /** Paths reachable without a key (liveness only: `/` is Ollama's probe, answering `Ollama is running`). */
 const PUBLIC_PATHS = new Set(['/health', '/']);
 
+/** Who may call the gateway. */
+export interface ApiKeyAuthOptions {
+  /** `server.api_keys`: static keys with no limits. */
+  staticKeys: readonly string[];
+  /** `server.master_key` (or `SWITCHYARD_MASTER_KEY`): every route, and the only key for `/admin/*`. */
+  masterKey?: string;
+  /** Virtual keys (`sk-sy-…`); a request presenting one gets `request.tenant`. */
+  virtualKeys?: KeyDirectory;
+  /** bytes (`server.body_limit`) */
+  bodyLimit: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The virtual key (and its team) that authenticated the request; undefined for static keys and no key. */
+    tenant: Tenant | undefined;
+  }
+}
+
 /**
- * Requires one of `keys` on every route but `/health` and `/`, as `Authorization: Bearer <key>` or `x-api-key`.
- * Keys are compared in constant time on their SHA-256 digests and never logged. A refused request's body is
- * read and discarded (up to `bodyLimit` bytes) before the 401 goes out: closing the connection with the body
- * unread would reset it, and a client still sending would see EPIPE instead of the answer.
- * @param bodyLimit bytes (`server.body_limit`)
- * @throws GatewayError 401 (OpenAI envelope, `invalid_api_key`) on a missing or wrong key
+ * Requires a key on every route but `/health` and `/` once any key is configured (static keys or a master key),
+ * as `Authorization: Bearer <key>` or `x-api-key`: a static key, the master key, or a valid virtual key (also
+ * checked when no key is required, so a virtual key's limits always apply). `/admin/*` takes the master key only,
+ * and is refused when none is configured. Static keys are compared in constant time on their SHA-256 digests;
+ * no key is ever logged. A refused request's body is read and discarded (up to `bodyLimit` bytes) before the
+ * 401 goes out: closing the connection with the body unread would reset it, and a client still sending would
+ * see EPIPE instead of the answer.
+ * @throws GatewayError 401 (`invalid_api_key`) on a missing, wrong, revoked or expired key; 403
+ *   (`admin_disabled`) on `/admin/*` without a configured master key; 503 when a virtual key cannot be checked
+ *   because the store is down
  */
-export function registerApiKeyAuth(app: FastifyInstance, keys: readonly string[], bodyLimit: number): void {
-  if (keys.length === 0) return;
-  const digests = keys.map(digest);
+export function registerApiKeyAuth(app: FastifyInstance, options: ApiKeyAuthOptions): void {
+  const { masterKey, virtualKeys, bodyLimit } = options;
+  const digests = options.staticKeys.map(digest);
+  const masterDigest = masterKey === undefined ? undefined : digest(masterKey);
+  const required = digests.length > 0 || masterDigest !== undefined;
+  if (!required && !virtualKeys) return;
+  app.decorateRequest('tenant', undefined);
   app.addHook('onRequest', async (request) => {
-    if (PUBLIC_PATHS.has(request.url.split('?')[0]!)) return;
+    const path = request.url.split('?')[0]!;
+    if (PUBLIC_PATHS.has(path)) return;
     const presented = bearer(request.headers.authorization) ?? headerValue(request.headers['x-api-key']);
-    if (presented !== undefined) {
-      const d = digest(presented);
-      if (digests.some((k) => timingSafeEqual(k, d))) return;
+    const d = presented === undefined ? undefined : digest(presented);
+    const isMaster = d !== undefined && masterDigest !== undefined && timingSafeEqual(masterDigest, d);
+    if (path === '/admin' || path.startsWith('/admin/')) {
+      if (isMaster) return;
+      throw await refusal(request.raw, bodyLimit, adminRefusal(masterDigest !== undefined, presented));
     }
-    const drained = await discardBody(request.raw, bodyLimit);
-    throw new GatewayError(
-      401,
-      presented === undefined
-        ? 'Missing API key: send Authorization: Bearer <key> or x-api-key'
-        : 'Incorrect API key provided',
-      { code: 'invalid_api_key', headers: drained ? {} : { connection: 'close' } },
+    if (isMaster || (d !== undefined && digests.some((k) => timingSafeEqual(k, d)))) return;
+    if (presented !== undefined && virtualKeys && isVirtualKey(presented)) {
+      try {
+        request.tenant = await virtualKeys.authenticate(presented);
+        return;
+      } catch (err) {
+        throw await refusal(request.raw, bodyLimit, err as GatewayError);
+      }
+    }
+    if (!required) return;
+    throw await refusal(
+      request.raw,
+      bodyLimit,
+      new GatewayError(
+        401,
+        presented === undefined
+          ? 'Missing API key: send Authorization: Bearer <key> or x-api-key'
+          : 'Incorrect API key provided',
+        { code: 'invalid_api_key' },
+      ),
     );
+  });
+}
+
+function adminRefusal(configured: boolean, presented: string | undefined): GatewayError {
+  if (!configured) {
+    return new GatewayError(
+      403,
+      'The admin API is disabled: set server.master_key or SWITCHYARD_MASTER_KEY to enable it',
+      { code: 'admin_disabled' },
+    );
+  }
+  return new GatewayError(
+    401,
+    presented === undefined
+      ? 'Missing master key: send Authorization: Bearer <master key>'
+      : 'The admin API needs the master key',
+    { code: 'invalid_api_key' },
+  );
+}
+
+/** `error`, after the request body was discarded; with `connection: close` when it could not be read to its end. */
+async function refusal(req: IncomingMessage, bodyLimit: number, error: GatewayError): Promise<GatewayError> {
+  if (!(error instanceof GatewayError)) return error;
+  if (await discardBody(req, bodyLimit)) return error;
+  return new GatewayError(error.status, error.message, {
+    type: error.type,
+    code: error.code as ErrorCode,
+    headers: { ...error.headers, connection: 'close' },
   });
 }
 

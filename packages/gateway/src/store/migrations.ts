@@ -41,6 +41,32 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX chat_completions_expires_at ON chat_completions (expires_at)',
     ],
   },
+  {
+    version: 2,
+    name: 'teams and virtual keys',
+    statements: [
+      `CREATE TABLE teams (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        limits TEXT NOT NULL,
+        metadata TEXT NOT NULL
+      )`,
+      `CREATE TABLE virtual_keys (
+        id TEXT PRIMARY KEY,
+        key_hash TEXT NOT NULL UNIQUE,
+        key_prefix TEXT NOT NULL,
+        name TEXT,
+        team_id TEXT REFERENCES teams (id),
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT,
+        revoked_at BIGINT,
+        limits TEXT NOT NULL,
+        metadata TEXT NOT NULL
+      )`,
+      'CREATE INDEX virtual_keys_team ON virtual_keys (team_id)',
+    ],
+  },
 ];
 
 /**

@@ -7,6 +7,7 @@ import { PostgresDriver } from './postgres-driver.js';
 import { ResponseRecords } from './response-records.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import { SqliteDriver } from './sqlite-driver.js';
+import { TenantRecords } from './tenant-records.js';
 
 /** How often expired rows are deleted once the store is in use, ms. */
 const PURGE_INTERVAL_MS = 3_600_000;
@@ -23,6 +24,8 @@ export const DEFAULT_SQLITE_FILE = 'switchyard.db';
 export class Store {
   readonly responses: ResponseRecords;
   readonly chatCompletions: ChatCompletionRecords;
+  /** Teams and virtual keys. */
+  readonly tenants: TenantRecords;
   private migrated: Promise<void> | undefined;
   private purgeTimer: NodeJS.Timeout | undefined;
 
@@ -38,6 +41,7 @@ export class Store {
     const sql = () => this.ready();
     this.responses = new ResponseRecords(sql, retentionMs);
     this.chatCompletions = new ChatCompletionRecords(sql, retentionMs);
+    this.tenants = new TenantRecords(sql);
   }
 
   /**

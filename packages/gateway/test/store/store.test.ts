@@ -174,6 +174,51 @@ describe.each(legs)('store on $name', (leg) => {
     expect(await store.chatCompletions.get('chatcmpl-meta')).toBeUndefined();
   });
 
+  it('keeps teams and virtual keys: by id or name, by hash, listed per team, revoked once', async () => {
+    const team = {
+      id: 'team_s1',
+      name: 'platform',
+      createdAt: 1000,
+      limits: { rpm: 60 },
+      metadata: { cc: 'x' },
+    };
+    await store.tenants.createTeam(team);
+    await expect(store.tenants.createTeam({ ...team, id: 'team_s2' })).rejects.toThrow();
+    expect(await store.tenants.findTeam('platform')).toEqual(team);
+    expect(await store.tenants.findTeam('team_s1')).toEqual(team);
+    expect(await store.tenants.findTeam('nobody')).toBeUndefined();
+    const key = {
+      id: 'key_s1',
+      keyHash: 'a'.repeat(64),
+      keyPrefix: 'sk-sy-abcd',
+      name: 'ci',
+      teamId: 'team_s1',
+      createdAt: 2000,
+      expiresAt: 2_000_000_000_000,
+      revokedAt: null,
+      limits: { models: ['llama-*'], budget_usd: 2.5, budget_period: 'daily' as const },
+      metadata: {},
+    };
+    const loose = {
+      ...key,
+      id: 'key_s2',
+      keyHash: 'b'.repeat(64),
+      teamId: null,
+      expiresAt: null,
+      createdAt: 3000,
+    };
+    await store.tenants.createKey(key);
+    await store.tenants.createKey(loose);
+    expect(await store.tenants.keyByHash('a'.repeat(64))).toEqual(key);
+    expect(await store.tenants.keyById('key_s2')).toEqual(loose);
+    expect((await store.tenants.listKeys('team_s1')).map((k) => k.id)).toEqual(['key_s1']);
+    expect((await store.tenants.listKeys()).map((k) => k.id)).toEqual(['key_s1', 'key_s2']);
+    expect(await store.tenants.revokeKey('key_s1', 5000)).toBe(true);
+    expect(await store.tenants.revokeKey('key_s1', 9000)).toBe(true);
+    expect((await store.tenants.keyById('key_s1'))?.revokedAt).toBe(5000);
+    expect(await store.tenants.revokeKey('key_none')).toBe(false);
+  });
+
   it('serialises concurrent read-modify-write transactions (what budget reservations need)', async () => {
     const driver = store.driver;
     await migrate(driver, [
