@@ -103,6 +103,14 @@ export interface ProviderRequest {
    * and marks its answer with the same `protocol`; every other provider ignores it.
    */
   native?: NativeRequest;
+  /**
+   * True when the ingress asks for a `max_tokens` the model's context cannot hold (with the prompt) to be
+   * lowered to what the context leaves instead of refused (`/v1/messages`: Anthropic clients size it for
+   * Claude). Providers that count the prompt's tokens (the embedded engine, {@link Provider.clampsMaxTokens})
+   * clamp exactly; for the others the router has lowered a budget of the whole context length or more on an
+   * estimate (routing/completion-budget.ts).
+   */
+  clampMaxTokens?: boolean;
 }
 
 /**
@@ -176,6 +184,11 @@ export interface Provider {
    * @throws GatewayError 404 when the provider has no such model
    */
   describeModel?(model: string): Promise<ModelFacts>;
+  /**
+   * True when the provider honours {@link ProviderRequest.clampMaxTokens} itself, counting the prompt's tokens
+   * exactly (`embedded`); the router then leaves the budget to it instead of lowering it on an estimate.
+   */
+  readonly clampsMaxTokens?: boolean;
   /** Upstream model names whose weights are in memory now, for providers that load them (`embedded`). */
   readonly loadedModels?: readonly string[];
 }

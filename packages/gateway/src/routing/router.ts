@@ -7,6 +7,7 @@ import type { AbortWatch } from '../providers/abort-switch.js';
 import type { Endpoint, ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import { CapacityError } from './admission-queue.js';
 import { Attempt } from './attempt.js';
+import { fitCompletionBudget } from './completion-budget.js';
 import { guardResponse } from './guarded-response.js';
 import type { Deployment, ModelRegistry, ServedModel } from './model-registry.js';
 import { checkRequestLimits, type RequestLimits } from './request-limits.js';
@@ -28,6 +29,11 @@ export interface RouteRequest {
   requestId: string;
   /** The client's request in its own protocol, for providers that speak it (see ProviderRequest.native). */
   native?: ProviderRequest['native'];
+  /**
+   * True: a completion budget the model's context cannot hold is lowered, not refused (completion-budget.ts;
+   * see ProviderRequest.clampMaxTokens).
+   */
+  clampMaxTokens?: boolean;
 }
 
 /** A routed answer plus what routing did to get it. */
@@ -95,7 +101,12 @@ export class Router {
    */
   async dispatch(req: RouteRequest): Promise<RoutedResponse> {
     const primary = this.resolve(req.model);
-    checkRequestLimits(req.endpoint, req.body, this.limits, primary.maxModelLen);
+    checkRequestLimits(
+      req.endpoint,
+      req.body,
+      this.limits,
+      req.clampMaxTokens ? undefined : primary.maxModelLen,
+    );
     const scope = new RequestScope(req.client, this.onScopeClose);
     this.active.add(scope);
     const tally: Tally = {
@@ -267,7 +278,10 @@ export class Router {
       try {
         const call: ProviderRequest = {
           endpoint: req.endpoint,
-          body: req.body,
+          body:
+            req.clampMaxTokens && !d.provider.clampsMaxTokens
+              ? fitCompletionBudget(req.body, served.maxModelLen)
+              : req.body,
           rawBody: req.rawBody,
           upload: req.upload,
           clientModel: req.model,
@@ -279,6 +293,7 @@ export class Router {
           timing: attempt.timing,
         };
         if (req.native) call.native = req.native;
+        if (req.clampMaxTokens) call.clampMaxTokens = true;
         const response = await d.provider.handle(call);
         const guarded = await guardResponse(response, attempt);
         tally.waitMs += attempt.timing.waitMs;

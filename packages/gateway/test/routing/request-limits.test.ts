@@ -1,7 +1,8 @@
 /**
  * Requests over the gateway's bounds are refused before they reach an upstream: `n` over `server.max_n`,
  * embeddings batches over `server.max_embedding_inputs`, and a completion budget beyond the model's context
- * (400 `context_length_exceeded` stating both numbers, as vLLM words it).
+ * (400 `context_length_exceeded` stating both numbers, as vLLM words it) on the OpenAI routes; on `/v1/messages`
+ * such a budget is lowered to the context length minus the prompt's estimate (routing/completion-budget.ts).
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +59,31 @@ describe('request limits', () => {
   it('passes a budget within the context through', async () => {
     const res = await client.chat.completions.create({ model: 'small', messages, max_tokens: 2000 });
     expect(res.choices).toHaveLength(1);
+  });
+
+  it('lowers a /v1/messages max_tokens beyond the context to the context length minus the prompt estimate', async () => {
+    const body = { model: 'small', max_tokens: 32_000, messages: [{ role: 'user', content: 'hi' }] };
+    const res = await fetch(`${gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { type: string }).type).toBe('message');
+    const sent = upstream.requests.at(-1)!.json as { max_tokens: number; messages: unknown };
+    const estimate = Math.ceil((JSON.stringify(sent.messages).length + 2) / 4);
+    expect(sent.max_tokens).toBe(2048 - estimate);
+  });
+
+  it('passes a /v1/messages max_tokens within the context through unchanged', async () => {
+    const body = { model: 'small', max_tokens: 2000, messages: [{ role: 'user', content: 'hi' }] };
+    const res = await fetch(`${gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    expect((upstream.requests.at(-1)!.json as { max_tokens: number }).max_tokens).toBe(2000);
   });
 
   it('refuses n and best_of over server.max_n, naming the setting', async () => {

@@ -3,7 +3,8 @@
  * request becomes a canonical chat request routed exactly as `/v1/chat/completions` is (retries,
  * fallbacks, timeouts, cancellation when the client disconnects); the answer comes back as an Anthropic
  * `Message` or event stream. A deployment on an `anthropic` provider gets the client's body as is (model
- * replaced) and its bytes are piped back.
+ * replaced) and its bytes are piped back. On a translated path a `max_tokens` the model's context cannot hold
+ * is lowered to what it leaves (routing/completion-budget.ts), as Anthropic clients size it for Claude.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayError } from '../../core/errors.js';
@@ -45,6 +46,7 @@ export async function handleMessages(
       stream,
       client,
       requestId: request.id,
+      clampMaxTokens: true,
       native: {
         protocol: 'anthropic',
         path: `/messages${queryOf(request.url)}`,

@@ -4,7 +4,7 @@ import type { ProviderRequest, ProviderResponse } from '../provider.js';
 import { readChatExtras, replyRole } from './chat-extras.js';
 import { normalizeMessages } from './chat-template.js';
 import { type ChoiceResult, collectChoice, interleave, usage } from './choices.js';
-import { assertFitsContext } from './context-limit.js';
+import { assertFitsContext, clampToContext } from './context-limit.js';
 import type { ModelEngine } from './engine.js';
 import { ForcedToolCallStream, readForcedToolCall, type ToolCall } from './forced-tool-call.js';
 import { type GenerationEvent, generate } from './generate.js';
@@ -25,6 +25,8 @@ import { type ParsedPiece, parseToolCalls, toolCallParser } from './tool-call-pa
  * arguments written so far when `max_tokens` cuts it); a stream sends the call's id and name as soon as the
  * name is complete, then its arguments as incremental deltas (forced-tool-call.ts). vLLM's extras
  * (chat-extras.ts, params.ts, guided-decoding.ts) shape the prompt, the ending and the output.
+ * Under `clampMaxTokens` (the `/v1/messages` ingress) a `max_tokens` over what the context leaves after the
+ * prompt is lowered to what is left.
  * @throws GatewayError 400 for invalid fields (with `param`) and for a prompt that does not fit the context
  */
 export async function chatCompletion(engine: ModelEngine, req: ProviderRequest): Promise<ProviderResponse> {
@@ -40,7 +42,10 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
     continueFinalMessage: extras.continueFinalMessage,
     kwargs: extras.kwargs,
   });
-  assertFitsContext(engine.contextSize, prompt.tokens.length, params.maxTokens, 'messages');
+  const maxTokens = req.clampMaxTokens
+    ? clampToContext(engine.contextSize, prompt.tokens.length, params.maxTokens)
+    : params.maxTokens;
+  assertFitsContext(engine.contextSize, prompt.tokens.length, maxTokens, 'messages');
   const { role, echoed } = replyRole(normalizeMessages(body.messages), extras);
   const toolNames = constraint.kind === 'tool_call' ? constraint.names : undefined;
   const parallel = body.parallel_tool_calls !== false;
@@ -52,7 +57,7 @@ export async function chatCompletion(engine: ModelEngine, req: ProviderRequest):
       sampling: params.sampling,
       ending: params.ending,
       choiceIndex: index,
-      ...(params.maxTokens !== undefined ? { maxTokens: params.maxTokens } : {}),
+      ...(maxTokens !== undefined ? { maxTokens } : {}),
       stop: params.stop,
       endOfTurn: engine.template.endOfTurn ? [engine.template.endOfTurn] : [],
       ...(constraint.kind === 'text'

@@ -38,3 +38,20 @@ export function assertFitsContext(
     );
   }
 }
+
+/**
+ * A completion budget lowered to what one sequence of the context leaves after the prompt.
+ * @param contextSize tokens one sequence holds (prompt plus completion)
+ * @param promptTokens the prompt's length in tokens
+ * @param maxTokens the requested budget in tokens; undefined: whatever room the context leaves
+ * @returns `maxTokens`, or `contextSize - promptTokens` when that is smaller (a prompt that fills the context
+ *   is left to {@link assertFitsContext} to refuse)
+ */
+export function clampToContext(
+  contextSize: number,
+  promptTokens: number,
+  maxTokens: number | undefined,
+): number | undefined {
+  if (maxTokens === undefined || promptTokens >= contextSize) return maxTokens;
+  return Math.min(maxTokens, contextSize - promptTokens);
+}

@@ -53,6 +53,8 @@ const CROSS_ENCODER_ENDPOINTS: ReadonlySet<Endpoint> = new Set<Endpoint>(['reran
 export class EmbeddedProvider implements Provider {
   readonly type = 'embedded';
   readonly discover: boolean;
+  /** Counts the prompt with the model's tokenizer and clamps `max_tokens` to the room left (chat.ts). */
+  readonly clampsMaxTokens = true;
   private readonly engines = new Map<string, Promise<ModelEngine>>();
   private closed = false;
 

@@ -6,7 +6,8 @@
  * output_config, `max_tokens: 32000`). Through an OpenAI-compatible upstream (the fake replaying
  * test/fixtures/anthropic-ingress/) it must come back as a well-formed Messages stream with the tools'
  * schemas unchanged upstream; through an `anthropic` provider it must reach the upstream as the same bytes;
- * on the embedded engine's 2,048-token model it must get a clean 400, not a crash.
+ * on the embedded engine its `max_tokens: 32000` is lowered to what the context leaves after the prompt and
+ * the answer streams; on a 2,048-token model, which the prompt itself cannot fit, it gets a clean 400.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,9 @@ const recorded = JSON.parse(readFileSync(join(FIXTURES_DIR, 'claude-code', 'turn
   headers: Record<string, string>;
   body: Any;
 };
+
+/** Context of the `roomy` embedded model, tokens: the recorded prompt (about 4,400 tokens) and some room. */
+const ROOMY_CONTEXT = 5120;
 
 let openaiUpstream: FakeUpstream;
 let anthropicUpstream: FakeUpstream;
@@ -40,6 +44,11 @@ beforeAll(async () => {
       up: { type: 'vllm', base_url: `${openaiUpstream.url}/v1`, discover: false },
       claude: { type: 'anthropic', base_url: anthropicUpstream.url, api_key: 'sk-ant-upstream' },
       local: { type: 'embedded', models_dir: MODELS_DIR },
+      roomy: {
+        type: 'embedded',
+        models: [{ id: 'roomy', path: `${MODELS_DIR}/llama-2-tiny-random.gguf` }],
+        context_size: ROOMY_CONTEXT,
+      },
     },
     models: [
       { id: 'via-openai', deployments: [{ provider: 'up', model: 'text' }] },
@@ -129,6 +138,24 @@ describe("Claude Code's recorded turn", () => {
     expect(sent.body.toString('utf8')).toBe(body);
     expect(sent.headers['anthropic-beta']).toBe(recorded.headers['anthropic-beta']);
     expect(sent.headers['x-api-key']).toBe('sk-ant-upstream');
+  });
+
+  it("streams an answer from the embedded engine, max_tokens 32000 clamped to the context's room", async () => {
+    const res = await replay('roomy');
+    expect(res.status).toBe(200);
+    const events = parseEvents(await res.text());
+    expect(events[0]!.event).toBe('message_start');
+    expect(events.slice(-2).map((e) => e.event)).toEqual(['message_delta', 'message_stop']);
+    const inputTokens = events[0]!.data.message.usage.input_tokens as number;
+    expect(inputTokens).toBeGreaterThan(1000);
+    const delta = events.find((e) => e.event === 'message_delta')!.data;
+    expect(delta.delta.stop_reason).toBe('max_tokens');
+    expect(delta.usage.output_tokens).toBe(ROOMY_CONTEXT - inputTokens);
+    const text = events
+      .filter((e) => e.event === 'content_block_delta')
+      .map((e) => e.data.delta.text ?? '')
+      .join('');
+    expect(text.length).toBeGreaterThan(0);
   });
 
   it("gets a 400 in Anthropic's shape on the embedded 2,048-token model, which the prompt cannot fit", async () => {
