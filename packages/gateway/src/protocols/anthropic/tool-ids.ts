@@ -16,3 +16,13 @@ export function anthropicToolId(id: unknown): string {
   if (id.startsWith('toolu_')) return id;
   return `toolu_${id.startsWith('call_') ? id.slice(5) : id}`;
 }
+
+/**
+ * The canonical id a `toolu_…` id was made from by {@link anthropicToolId}, for providers that look their own
+ * ids up (Gemini's remembered thought signatures).
+ * @param id a tool-use id as an Anthropic client sends it back
+ * @returns `call_` + the id without `toolu_` when it starts with `toolu_`, else undefined
+ */
+export function canonicalToolId(id: string): string | undefined {
+  return id.startsWith('toolu_') ? `call_${id.slice(6)}` : undefined;
+}
