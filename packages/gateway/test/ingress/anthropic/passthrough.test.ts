@@ -27,6 +27,12 @@ function messagesRoute(req: RecordedRequest): FakeRoute {
   switch (body.model) {
     case 'claude-rate-limited':
       return { status: 429, headers: { 'retry-after': '0' }, fixture: 'anthropic/error-rate-limit.json' };
+    case 'claude-fixture':
+      return {
+        fixture: `anthropic/${body.metadata.user_id}`,
+        byteByByte: true,
+        headers: { 'content-type': 'text/event-stream' },
+      };
     case 'claude-mid-stream-error':
       return { fixture: 'anthropic/error-mid-stream.sse', headers: { 'content-type': 'text/event-stream' } };
     default:
@@ -52,6 +58,7 @@ beforeAll(async () => {
     models: [
       { id: 'sonnet', deployments: [{ provider: 'claude', model: 'claude-sonnet-4-5' }] },
       { id: 'limited', max_retries: 0, deployments: [{ provider: 'claude', model: 'claude-rate-limited' }] },
+      { id: 'fixture', deployments: [{ provider: 'claude', model: 'claude-fixture' }] },
       { id: 'broken', deployments: [{ provider: 'claude', model: 'claude-mid-stream-error' }] },
     ],
   });
@@ -102,6 +109,34 @@ describe('passthrough to an anthropic provider', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(await res.text()).toBe(fixture('text.sse'));
     expect(upstream.requests.at(-1)!.url).toBe('/v1/messages?beta=true');
+  });
+
+  // Every recorded stream but the error ones, with the stop reason it ends with.
+  const streams: [string, string][] = [
+    ['text.sse', 'end_turn'],
+    ['parallel-tools.sse', 'tool_use'],
+    ['tool-empty-args.sse', 'tool_use'],
+    ['thinking.sse', 'end_turn'],
+    ['usage-cache.sse', 'max_tokens'],
+    ['max-tokens.sse', 'max_tokens'],
+  ];
+  it.each(streams)('pipes %s back byte for byte; the SDK reads it to stop_reason %s', async (name, stop) => {
+    // The fake upstream picks the fixture by metadata.user_id, which reaches it unchanged.
+    const body = {
+      model: 'fixture',
+      max_tokens: 100,
+      metadata: { user_id: name },
+      messages: [{ role: 'user' as const, content: 'Hi' }],
+    };
+    const res = await fetch(`${gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ ...body, stream: true }),
+    });
+    expect(await res.text()).toBe(fixture(name));
+    const final = await client.messages.stream(body).finalMessage();
+    expect(final.stop_reason).toBe(stop);
+    expect(final.usage.output_tokens).toBeGreaterThan(0);
   });
 
   it('streams through the SDK to the final message and usage', async () => {
