@@ -13,8 +13,10 @@ import type {
   RerankRequestOptions,
 } from './client-types.js';
 import { type ClientConfig, type ClientConfigInput, configFromEnv, parseClientConfig } from './config.js';
+import { ClientConfigError } from './config-errors.js';
 import { UnsupportedPlatformError } from './errors.js';
 import type { FileSource } from './file-source.js';
+import { detectPlatform } from './platform-detection.js';
 import type { Platform } from './platforms/names.js';
 import type { JsonBody, PlatformHandler } from './platforms/platform.js';
 import { createPlatform } from './platforms/registry.js';
@@ -42,6 +44,20 @@ export interface OpenAICompatibleClientConstructor {
    * one). Its type has only the members every platform serves.
    */
   fromEnv(env?: Env, extras?: ClientExtras): ClientOf<Platform>;
+  /**
+   * `platform: 'auto'`: a client for whatever server answers at `config.baseURL`, found by probing its
+   * `/version` and `/api/version` routes (platform-detection.ts). Its type has only the members every platform
+   * serves; check `client.platform` to narrow it.
+   * @example
+   * const client = await OpenAICompatibleClient.detect({ platform: 'auto', baseURL: 'http://localhost:11434' });
+   * client.platform; // 'ollama'
+   * @throws {ClientConfigError} (rejected) for an invalid configuration or a missing `baseURL`
+   * @throws {APIConnectionError} (rejected) when the server cannot be reached
+   */
+  detect(
+    config: Omit<ClientConfigInput, 'platform'> & { platform?: 'auto' },
+    extras?: ClientExtras,
+  ): Promise<ClientOf<Platform>>;
   readonly prototype: ClientOf<Platform>;
 }
 
@@ -70,6 +86,20 @@ class Client {
 
   static fromEnv(env?: Env, extras: ClientExtras = {}): Client {
     return new Client(configFromEnv(env), extras);
+  }
+
+  static async detect(
+    config: Omit<ClientConfigInput, 'platform'> & { platform?: 'auto' },
+    extras: ClientExtras = {},
+  ): Promise<Client> {
+    const { platform: _auto, ...rest } = config;
+    if (rest.baseURL === undefined) {
+      throw new ClientConfigError("baseURL is required with platform 'auto' (the server to probe)");
+    }
+    // Validates everything but the platform before any request is made.
+    parseClientConfig({ ...rest, platform: 'openai' });
+    const platform = await detectPlatform({ ...rest, baseURL: rest.baseURL });
+    return new Client({ ...rest, platform }, extras);
   }
 
   get openai(): OpenAI {

@@ -116,6 +116,7 @@ export type { FileSource } from './file-source.js';
 export type { HealthProvidersResponse, ProviderHealth } from './health-providers.js';
 export { OllamaModelsPage } from './ollama/models.js';
 export type * from './ollama/params.js';
+export { type DetectionOptions, detectPlatform } from './platform-detection.js';
 export { PLATFORM_NAMES, type Platform } from './platforms/names.js';
 export {
   PLATFORM_SUPPORT,
