@@ -12,6 +12,8 @@ import { Router } from './routing/router.js';
 import { buildServer } from './server.js';
 import { openStore, type Store } from './store/store.js';
 import { createLogger } from './telemetry/logger.js';
+import { GatewayMetrics } from './telemetry/metrics.js';
+import { observeRequestMetrics } from './telemetry/request-metrics.js';
 import { KeyDirectory } from './tenancy/key-directory.js';
 
 /** Where to listen; each falls back to `server.host` / `server.port` from config, then 127.0.0.1:4000. */
@@ -62,7 +64,9 @@ export async function startGateway(
   await registry.refreshAll();
   registry.startRefreshing();
   const limits = { maxN: config.server.max_n, maxEmbeddingInputs: config.server.max_embedding_inputs };
-  const router = new Router(registry, limits, logger);
+  const metrics = new GatewayMetrics();
+  const router = new Router(registry, limits, logger, observeRequestMetrics(metrics));
+  metrics.watch({ registry, router });
   const store = openStore(
     config.store ?? StoreSchema.parse({}),
     config.dir,
@@ -76,6 +80,7 @@ export async function startGateway(
     logger,
     keys: new KeyDirectory(store.tenants),
     ...(masterKey === undefined ? {} : { masterKey }),
+    metrics,
   });
   const host = options.host ?? config.server.host ?? '127.0.0.1';
   const port = options.port ?? config.server.port ?? 4000;

@@ -28,6 +28,7 @@ import { registerVllmRoutes } from './ingress/vllm/routes.js';
 import type { ModelRegistry } from './routing/model-registry.js';
 import type { Router } from './routing/router.js';
 import type { Store } from './store/store.js';
+import type { GatewayMetrics } from './telemetry/metrics.js';
 import type { KeyDirectory } from './tenancy/key-directory.js';
 
 /** What the HTTP server needs. */
@@ -42,6 +43,8 @@ export interface ServerDeps {
   keys: KeyDirectory;
   /** `server.master_key`, else env `SWITCHYARD_MASTER_KEY`. */
   masterKey?: string;
+  /** Served on `/metrics`; the router records into them. */
+  metrics: GatewayMetrics;
 }
 
 /**
@@ -88,7 +91,7 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
   registerTenantAdmission(app);
   const routes = new Map([
     ...registerHealthRoutes(app, deps.registry),
-    ...registerMetricsRoute(app),
+    ...registerMetricsRoute(app, deps.metrics),
     ...registerOpenAIRoutes(app, { registry: deps.registry, router: deps.router, store: deps.store }),
     ...registerVllmRoutes(app, { router: deps.router }),
     ...registerAnthropicRoutes(app, { registry: deps.registry, router: deps.router }),

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { GatewayMetrics } from '../telemetry/metrics.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,12 +9,12 @@ declare module 'fastify' {
 }
 
 /**
- * Creates the gateway's metrics (reachable as `app.metrics`) and serves them on `GET /metrics` in the
+ * Makes the gateway's metrics reachable as `app.metrics` and serves them on `GET /metrics` in the
  * Prometheus text format. Behind the API key like every route but `/health`.
  * @returns the registered path with its method
  */
-export function registerMetricsRoute(app: FastifyInstance): Map<string, string[]> {
-  app.decorate('metrics', new GatewayMetrics());
+export function registerMetricsRoute(app: FastifyInstance, metrics: GatewayMetrics): Map<string, string[]> {
+  app.decorate('metrics', metrics);
   app.get('/metrics', async (_request, reply) => {
     const { contentType, body } = await app.metrics.render();
     return reply.type(contentType).send(body);

@@ -3,6 +3,7 @@ import { GatewayError, UpstreamError } from '../core/errors.js';
 import { AbortSwitch, type AbortWatch } from '../providers/abort-switch.js';
 import type { AttemptHooks } from './guarded-response.js';
 import type { Deployment } from './model-registry.js';
+import type { CooldownReason } from './observer.js';
 import type { RequestScope, ScopedAttempt } from './request-scope.js';
 import { toUpstreamError } from './retry-policy.js';
 import { type Expiry, Watchdog } from './watchdog.js';
@@ -30,6 +31,7 @@ export class Attempt implements AttemptHooks, ScopedAttempt {
     private readonly scope: RequestScope,
   ) {
     scope.attempt = this;
+    scope.observer?.attemptStarted(deployment);
     const { firstByte, idle } = deployment.timeouts;
     this.watchdog = new Watchdog(this.startedAt, firstByte, idle, scope.deadline, this.expire);
     if (scope.aborted) this.abort(scope.reason);
@@ -47,6 +49,11 @@ export class Attempt implements AttemptHooks, ScopedAttempt {
   firstByte(now: number): void {
     this.firstByteAt = now;
     this.watchdog.firstByte(now);
+    this.scope.observer?.firstByte(now);
+  }
+
+  data(value: unknown): void {
+    this.scope.observer?.data(value);
   }
 
   activity(now: number): void {
@@ -72,13 +79,19 @@ export class Attempt implements AttemptHooks, ScopedAttempt {
     this.watchdog.stop();
     const { state } = this.deployment;
     state.release();
+    let cooledDown: CooldownReason | undefined;
     if (err === undefined) {
       state.recordSuccess(this.firstByteAt === undefined ? undefined : this.firstByteAt - this.startedAt);
     } else if (countsAgainstDeployment(err)) {
-      state.recordFailure(err, Date.now());
+      const now = Date.now();
+      const wasAvailable = state.isAvailable(now);
+      state.recordFailure(err, now);
+      if (wasAvailable && !state.isAvailable(now))
+        cooledDown = err.status === 429 ? 'rate_limited' : 'failures';
     } else if (err instanceof GatewayError && !this.abortSwitch.aborted) {
       state.recordSuccess(undefined);
     }
+    this.scope.observer?.attemptEnded(this.deployment, err, cooledDown);
     this.scope.attemptEnded(this);
   }
 

@@ -17,6 +17,8 @@ export interface AttemptHooks {
   firstByte(now: number): void;
   /** A later chunk arrived. */
   activity(now: number): void;
+  /** One piece of the answer as it is handed on: the JSON body, a chunk object, or a `Uint8Array`. */
+  data?(value: unknown): void;
   /** Maps an error thrown while reading the upstream to the error to raise. */
   fail(err: unknown): unknown;
   /** The response is over: fully read, failed (`err`), or abandoned by the client. Idempotent. */
@@ -39,11 +41,13 @@ export async function guardResponse(
 ): Promise<ProviderResponse> {
   if (response.kind === 'json') {
     hooks.firstByte(performance.now());
+    hooks.data?.(response.body);
     hooks.end();
     return response;
   }
   if (response.kind === 'bytes' && !response.contentType.startsWith('text/event-stream')) {
     const body = await readWhole(response.body, hooks);
+    hooks.data?.(body);
     hooks.end();
     const whole: ProviderResponse = {
       kind: 'bytes',
@@ -82,6 +86,7 @@ export async function guardResponse(
     });
   }
   hooks.firstByte(performance.now());
+  hooks.data?.(first.value);
   const guarded = new GuardedStream(first.value, iterator, hooks, response.kind === 'bytes');
   return response.kind === 'bytes'
     ? { ...response, body: guarded as GuardedStream<Uint8Array> }
@@ -201,6 +206,7 @@ class GuardedStream<T> implements AsyncIterableIterator<T> {
     if (step.done) this.finish();
     else {
       this.hooks.activity(performance.now());
+      this.hooks.data?.(step.value);
       if (this.sseBytes) this.last = step.value as Uint8Array;
     }
     return step as IteratorResult<T>;

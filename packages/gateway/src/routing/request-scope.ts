@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { AbortSwitch, type AbortWatch } from '../providers/abort-switch.js';
+import type { RequestObserver } from './observer.js';
 
 /** What a request scope needs of its current upstream attempt (attempt.ts implements it). */
 export interface ScopedAttempt {
@@ -24,6 +25,8 @@ export class RequestScope {
   deadline = Number.POSITIVE_INFINITY;
   /** The upstream attempt under way, if any. */
   attempt: ScopedAttempt | undefined;
+  /** Telemetry's view of the request, when the router observes requests (observer.ts). */
+  observer: RequestObserver | undefined;
   private responding = false;
   private closed = false;
 

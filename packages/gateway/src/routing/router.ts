@@ -10,6 +10,7 @@ import { Attempt } from './attempt.js';
 import { fitCompletionBudget } from './completion-budget.js';
 import { guardResponse } from './guarded-response.js';
 import type { Deployment, ModelRegistry, ServedModel } from './model-registry.js';
+import type { ObserveRequest, RequestObserver } from './observer.js';
 import { checkRequestLimits, type RequestLimits } from './request-limits.js';
 import { RequestScope } from './request-scope.js';
 import { isRetryable, retryDelayMs } from './retry-policy.js';
@@ -79,14 +80,19 @@ export class Router {
   private readonly idleWaiters: (() => void)[] = [];
   private readonly onScopeClose = (scope: RequestScope): void => {
     this.active.delete(scope);
+    scope.observer?.ended(scope.aborted, scope.reason);
     if (this.active.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   };
 
-  /** @param limits bounds on `n`, embeddings batches and completion budgets (request-limits.ts) */
+  /**
+   * @param limits bounds on `n`, embeddings batches and completion budgets (request-limits.ts)
+   * @param observe telemetry's per-request observer factory (observer.ts); none: nothing is reported
+   */
   constructor(
     private readonly registry: ModelRegistry,
     private readonly limits: RequestLimits,
     private readonly logger?: Logger,
+    private readonly observe?: ObserveRequest,
   ) {}
 
   /** Requests routing owns right now (routing, queued, or streaming their response). */
@@ -100,14 +106,30 @@ export class Router {
    *   503 when every option failed; the client signal's reason when the client went away
    */
   async dispatch(req: RouteRequest): Promise<RoutedResponse> {
-    const primary = this.resolve(req.model);
-    checkRequestLimits(
-      req.endpoint,
-      req.body,
-      this.limits,
-      req.clampMaxTokens ? undefined : primary.maxModelLen,
-    );
+    const observer = this.observe?.({
+      endpoint: req.endpoint,
+      model: req.model,
+      stream: req.stream,
+      body: req.body,
+      ...(req.native ? { protocol: req.native.protocol } : {}),
+    });
+    let primary: ServedModel;
+    try {
+      primary = this.resolve(req.model);
+      observer?.resolved(primary);
+      checkRequestLimits(
+        req.endpoint,
+        req.body,
+        this.limits,
+        req.clampMaxTokens ? undefined : primary.maxModelLen,
+      );
+    } catch (err) {
+      observer?.failed(err);
+      observer?.ended(false, undefined);
+      throw err;
+    }
     const scope = new RequestScope(req.client, this.onScopeClose);
+    scope.observer = observer;
     this.active.add(scope);
     const tally: Tally = {
       attempts: 0,
@@ -118,7 +140,10 @@ export class Router {
       onlyRateLimited: true,
     };
     try {
+      let previous: ServedModel | undefined;
       for (const served of this.chain(primary)) {
+        if (previous) fellBack(observer, previous, served);
+        previous = served;
         const tried = new Set<Deployment>();
         let rateLimitWaitMs = 0;
         for (;;) {
@@ -134,6 +159,7 @@ export class Router {
           tried.add(d);
           const response = await this.tryDeployment(served, d, req, scope, tally);
           if (response) {
+            observer?.responded(response);
             scope.respond();
             return { response, attempts: tally.attempts, upstreamWaitMs: tally.waitMs };
           }
@@ -142,6 +168,7 @@ export class Router {
       }
       throw this.exhausted(primary, tally);
     } catch (err) {
+      observer?.failed(err);
       scope.close();
       if (err instanceof GatewayError && tally.attempts > 0)
         err.headers[ATTEMPTS_HEADER] = String(tally.attempts);
@@ -312,6 +339,7 @@ export class Router {
         if (delay === undefined || delay >= scope.remaining()) return undefined;
         await this.pause(delay, scope, tally);
         if (!d.state.isAvailable(Date.now())) return undefined;
+        scope.observer?.retried(d);
       }
     }
   }
@@ -346,6 +374,11 @@ export class Router {
       { code: 'deployments_cooling_down', headers: { 'retry-after': String(seconds) } },
     );
   }
+}
+
+function fellBack(observer: RequestObserver | undefined, from: ServedModel, to: ServedModel): void {
+  observer?.fellBack(from, to);
+  observer?.resolved(to);
 }
 
 function deadlineError(): GatewayError {
