@@ -1,13 +1,13 @@
 /**
  * The gateway's import rules, checked by `npm run check:imports` (part of `npm test`). Layers, top to bottom:
- *   cli → gateway.ts, server.ts, index.ts, load-config.ts, docs/ → ingress/ → http/, telemetry/ → tenancy/ → routing/
+ *   cli → gateway.ts, hot-reload.ts, server.ts, index.ts, load-config.ts, docs/ → ingress/ → http/, telemetry/ → tenancy/ → routing/
  *   → providers/ → protocols/, upstream/, store/ → config/ → core/   (and @switchyard/wire below all of them)
  * A module may import its own layer or any layer below it; never one above, and never in a cycle.
  */
 const src = '^packages/gateway/src/';
 const layers = [
   { name: 'cli', path: `${src}cli/` },
-  { name: 'composition', path: `${src}(gateway|index|load-config|server)\\.ts$|${src}docs/` },
+  { name: 'composition', path: `${src}(gateway|hot-reload|index|load-config|server)\\.ts$|${src}docs/` },
   { name: 'ingress', path: `${src}ingress/` },
   { name: 'edge', path: `${src}(http|telemetry)/` },
   { name: 'tenancy', path: `${src}tenancy/` },

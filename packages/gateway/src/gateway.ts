@@ -5,6 +5,8 @@ import { configuredSecrets } from './config/secrets.js';
 import { StoreSchema } from './config/store-fields.js';
 import { GatewayError } from './core/errors.js';
 import { secretRedactor } from './core/redactor.js';
+import { ConfigReloader } from './hot-reload.js';
+import type { ConfigStatus, ReloadTrigger } from './http/config-routes.js';
 import { providerDefinitions } from './providers/catalog.js';
 import type { Provider } from './providers/provider.js';
 import { ModelRegistry } from './routing/model-registry.js';
@@ -21,6 +23,10 @@ export interface ListenOptions {
   host?: string;
   port?: number;
   logger?: Logger;
+  /** The file `config` was read from: enables reloads (SIGHUP, `POST /-/reload`). */
+  configFile?: string;
+  /** Also reload whenever that file changes. */
+  watchConfig?: boolean;
 }
 
 /** A running gateway. */
@@ -33,6 +39,8 @@ export interface RunningGateway {
   store: Store;
   /** True when a master key is set (`server.master_key` or `SWITCHYARD_MASTER_KEY`): `/admin/*` is served. */
   adminEnabled: boolean;
+  /** Re-reads the config file and applies it when valid (hot-reload.ts); never throws. */
+  reload(trigger: ReloadTrigger): Promise<ConfigStatus>;
   /**
    * Graceful shutdown: stops accepting connections, waits up to `server.drain_timeout` (ms) for in-flight
    * requests, ends the rest with a 503 `server_shutting_down` error (a final SSE error event for streams),
@@ -72,6 +80,12 @@ export async function startGateway(
     config.dir,
     logger.child({ component: 'store' }),
   );
+  const reloader = new ConfigReloader(
+    options.configFile,
+    { config, providers },
+    { registry, router, logger, createProvider: (id, next) => createProvider(id, next, logger) },
+  );
+  if (options.watchConfig) reloader.watchFile();
   const { app, inflight } = buildServer({
     server: config.server,
     registry,
@@ -81,6 +95,7 @@ export async function startGateway(
     keys: new KeyDirectory(store.tenants),
     ...(masterKey === undefined ? {} : { masterKey }),
     metrics,
+    config: reloader,
   });
   const host = options.host ?? config.server.host ?? '127.0.0.1';
   const port = options.port ?? config.server.port ?? 4000;
@@ -100,7 +115,9 @@ export async function startGateway(
     router,
     store,
     adminEnabled: masterKey !== undefined,
+    reload: (trigger) => reloader.reload(trigger),
     close: async () => {
+      await reloader.close();
       registry.stop();
       const closing = app.close();
       if (!(await inflight.drained(config.server.drain_timeout))) {
@@ -110,7 +127,7 @@ export async function startGateway(
       }
       app.server.closeAllConnections();
       await closing;
-      await Promise.all([...providers.values()].map((p) => p.close()));
+      await Promise.all([...reloader.current.values()].map((p) => p.close()));
       await store.close();
     },
   };
@@ -125,12 +142,13 @@ const shuttingDown = () =>
 /** Instantiates `providers:` from config, in config order. */
 export function createProviders(config: GatewayConfig, logger: Logger): Map<string, Provider> {
   const providers = new Map<string, Provider>();
-  for (const [id, settings] of Object.entries(config.providers)) {
-    const definition = providerDefinitions.find((d) => d.types.includes(settings.type))!;
-    providers.set(
-      id,
-      definition.create(id, settings, { logger: logger.child({ provider: id }), configDir: config.dir }),
-    );
-  }
+  for (const id of Object.keys(config.providers)) providers.set(id, createProvider(id, config, logger));
   return providers;
+}
+
+/** Instantiates provider `id` of `config.providers`. */
+function createProvider(id: string, config: GatewayConfig, logger: Logger): Provider {
+  const settings = config.providers[id]!;
+  const definition = providerDefinitions.find((d) => d.types.includes(settings.type))!;
+  return definition.create(id, settings, { logger: logger.child({ provider: id }), configDir: config.dir });
 }

@@ -5,6 +5,8 @@ import { newId } from './core/ids.js';
 import { registerApiKeyAuth } from './http/auth.js';
 import { registerJsonBodyParser } from './http/body-parser.js';
 import { registerExpectationCheck, registerHostCheck } from './http/client-errors.js';
+import type { ConfigControl } from './http/config-routes.js';
+import { registerConfigRoutes } from './http/config-routes.js';
 import { errorHandlingOptions, registerErrorHandling } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { type InflightRequests, registerInflightTracking } from './http/inflight.js';
@@ -45,6 +47,8 @@ export interface ServerDeps {
   masterKey?: string;
   /** Served on `/metrics`; the router records into them. */
   metrics: GatewayMetrics;
+  /** The running config: its status on `/health/providers`, reloads on `POST /-/reload`. */
+  config?: ConfigControl;
 }
 
 /**
@@ -90,7 +94,8 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
   });
   registerTenantAdmission(app);
   const routes = new Map([
-    ...registerHealthRoutes(app, deps.registry),
+    ...registerHealthRoutes(app, deps.registry, deps.config),
+    ...(deps.config ? registerConfigRoutes(app, deps.config) : []),
     ...registerMetricsRoute(app, deps.metrics),
     ...registerOpenAIRoutes(app, { registry: deps.registry, router: deps.router, store: deps.store }),
     ...registerVllmRoutes(app, { router: deps.router }),

@@ -6,7 +6,7 @@ import { ConfigError, loadConfigFile } from '../load-config.js';
  * On a bad config prints every problem (with its field path) to stderr and exits with status 1.
  */
 export function loadConfigOrExit(flag: string | undefined): GatewayConfig {
-  const file = flag ?? process.env.SWITCHYARD_CONFIG ?? 'switchyard.yaml';
+  const file = configPath(flag);
   try {
     return loadConfigFile(file);
   } catch (err) {
@@ -16,6 +16,11 @@ export function loadConfigOrExit(flag: string | undefined): GatewayConfig {
     }
     throw err;
   }
+}
+
+/** The config file named by `--config`, else `SWITCHYARD_CONFIG`, else `./switchyard.yaml`. */
+export function configPath(flag: string | undefined): string {
+  return flag ?? process.env.SWITCHYARD_CONFIG ?? 'switchyard.yaml';
 }
 
 function indent(text: string): string {

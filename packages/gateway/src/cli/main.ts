@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { modelsCommand } from './models.js';
 import { listCommand, psCommand } from './ollama-listing.js';
+import { reloadCommand } from './reload.js';
 import { serveCommand } from './serve.js';
 
 /** The `switchyard` command line. */
@@ -14,6 +15,7 @@ program
   .option('-c, --config <file>', 'config file (env SWITCHYARD_CONFIG, default switchyard.yaml)')
   .option('--host <host>', 'address to bind (env SWITCHYARD_HOST, default 127.0.0.1)')
   .option('-p, --port <port>', 'port to listen on, 0 for any free port (env SWITCHYARD_PORT, default 4000)')
+  .option('--watch-config', 'reload the config whenever its file changes (SIGHUP always reloads it)')
   .action(serveCommand);
 
 program
@@ -25,6 +27,7 @@ program
 for (const [name, description, action] of [
   ['list', "list a gateway's models, as `ollama list` does (GET /api/tags)", listCommand],
   ['ps', 'list the models a gateway has loaded, as `ollama ps` does (GET /api/ps)', psCommand],
+  ['reload', 'make a gateway reload its config file, as SIGHUP does (POST /-/reload)', reloadCommand],
 ] as const) {
   program
     .command(name)

@@ -1,6 +1,6 @@
 import { startGateway } from '../gateway.js';
 import type { ModelRegistry } from '../routing/model-registry.js';
-import { loadConfigOrExit } from './config-path.js';
+import { configPath, loadConfigOrExit } from './config-path.js';
 import { renderTable } from './table.js';
 
 /** Options of `switchyard serve`. */
@@ -9,13 +9,16 @@ export interface ServeOptions {
   host?: string;
   /** TCP port; 0 picks a free one. */
   port?: string;
+  /** Reload the config whenever its file changes. */
+  watchConfig?: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
  * `switchyard serve`: loads the config, starts the gateway, prints the URL, every model served and by
- * which provider, and every provider it could not reach, then serves until SIGTERM/SIGINT.
+ * which provider, and every provider it could not reach, then serves until SIGTERM/SIGINT. SIGHUP (and,
+ * with `--watch-config`, a change of the file) reloads the config (hot-reload.ts).
  * Host and port: flag, else `SWITCHYARD_HOST` / `SWITCHYARD_PORT`, else `server.host` / `server.port`,
  * else 127.0.0.1:4000.
  */
@@ -28,7 +31,12 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     process.stderr.write(`switchyard: invalid port '${portText}'\n`);
     process.exit(1);
   }
-  const gateway = await startGateway(config, { host, port });
+  const gateway = await startGateway(config, {
+    host,
+    port,
+    configFile: configPath(options.config),
+    watchConfig: options.watchConfig === true,
+  });
   process.stdout.write(
     `${banner(gateway.url, gateway.registry, host, (config.server.api_keys ?? []).length, gateway.adminEnabled)}\n`,
   );
@@ -43,6 +51,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGHUP', () => void gateway.reload('SIGHUP'));
 }
 
 function banner(

@@ -49,6 +49,9 @@ export type ErrorCode =
   | 'deployments_rate_limited'
   | 'deployments_cooling_down'
   | 'provider_closed'
+  // Config hot reload (POST /-/reload).
+  | 'config_invalid'
+  | 'config_reload_unavailable'
   // State kept in the store (store/).
   | 'store_unavailable'
   // The upstream call, one code per failure kind (UpstreamFailure) besides a relayed status.

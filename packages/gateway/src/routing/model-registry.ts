@@ -84,22 +84,47 @@ export class ModelRegistry {
   private readonly created = Math.floor(Date.now() / 1000);
 
   constructor(
-    private readonly config: GatewayConfig,
-    readonly providers: ReadonlyMap<string, Provider>,
+    private config: GatewayConfig,
+    private providerMap: ReadonlyMap<string, Provider>,
     private readonly logger: Logger,
   ) {
-    for (const p of providers.values()) {
-      this.status.set(p.id, {
-        id: p.id,
-        type: p.type,
-        reachable: false,
-        latency_ms: null,
-        model_count: 0,
-        last_error: null,
-        checked_at: null,
-      });
-    }
+    for (const p of providerMap.values()) this.status.set(p.id, unchecked(p));
     this.rebuild();
+  }
+
+  /** The providers of the current config, by id. */
+  get providers(): ReadonlyMap<string, Provider> {
+    return this.providerMap;
+  }
+
+  /**
+   * Swaps in a new config and its providers at once (hot reload): the model table is rebuilt in one step, so
+   * a lookup sees the old table or the new one. Requests already routed keep the deployments (and provider
+   * instances) they hold. A provider instance kept from the old config keeps its reachability and discovered
+   * models; new ones are checked (in parallel) before the swap. Deployment state (cooldowns, load, EWMA)
+   * carries over where model, provider, upstream model, position and routing settings are unchanged.
+   * Refresh timers restart on the new providers when they were running.
+   */
+  async replace(config: GatewayConfig, providers: ReadonlyMap<string, Provider>): Promise<void> {
+    const fresh = [...providers.values()].filter((p) => this.providerMap.get(p.id) !== p);
+    for (const p of fresh) this.status.set(p.id, unchecked(p));
+    const freshIds = new Set(fresh.map((p) => p.id));
+    for (const [key, state] of this.states) {
+      const providerId = key.split('\u0000')[1]!;
+      if (freshIds.has(providerId) || !providers.has(providerId)) {
+        state.dispose();
+        this.states.delete(key);
+      }
+    }
+    await Promise.all(fresh.map((p) => this.check(p)));
+    for (const id of this.status.keys()) if (!providers.has(id)) this.status.delete(id);
+    for (const id of this.discovered.keys()) if (!providers.has(id)) this.discovered.delete(id);
+    const refreshing = this.timers.length > 0;
+    for (const t of this.timers.splice(0)) clearInterval(t);
+    this.config = config;
+    this.providerMap = providers;
+    this.rebuild();
+    if (refreshing) this.startRefreshing();
   }
 
   /** Checks every provider once (in parallel) and rebuilds the table. Never throws. */
@@ -167,8 +192,15 @@ export class ModelRegistry {
   }
 
   private async refresh(provider: Provider): Promise<void> {
+    await this.check(provider);
+    if (this.providerMap.get(provider.id) === provider) this.rebuild();
+  }
+
+  /** Lists the provider's models and records its reachability; never throws. */
+  private async check(provider: Provider): Promise<void> {
     const started = performance.now();
-    const status = this.status.get(provider.id)!;
+    const status = this.status.get(provider.id);
+    if (!status) return;
     try {
       const models = await provider.listModels(AbortSignal.timeout(10_000));
       this.discovered.set(provider.id, models);
@@ -182,7 +214,6 @@ export class ModelRegistry {
     }
     status.latency_ms = Math.round((performance.now() - started) * 10) / 10;
     status.checked_at = new Date().toISOString();
-    this.rebuild();
   }
 
   private rebuild(): void {
@@ -246,11 +277,12 @@ export class ModelRegistry {
     index: number,
     modelOptions: ModelOptions,
   ): Deployment {
-    const key = `${modelId}\u0000${provider.id}\u0000${upstreamModel}\u0000${index}`;
+    const settings = resolveDeploymentSettings(model, model?.deployments[index]);
+    const key = `${modelId}\u0000${provider.id}\u0000${upstreamModel}\u0000${index}\u0000${JSON.stringify(settings)}`;
     let state = this.states.get(key);
     if (!state) {
       state = new DeploymentState(
-        resolveDeploymentSettings(model, model?.deployments[index]),
+        settings,
         () => provider.listModels(AbortSignal.timeout(PROBE_TIMEOUT_MS)),
         this.logger.child({ provider: provider.id, model: modelId, upstream_model: upstreamModel }),
       );
@@ -280,4 +312,17 @@ export class ModelRegistry {
     }
     return rotation;
   }
+}
+
+/** A provider's status before its first check. */
+function unchecked(p: Provider): Omit<ProviderStatus, 'state' | 'in_flight' | 'recent' | 'deployments'> {
+  return {
+    id: p.id,
+    type: p.type,
+    reachable: false,
+    latency_ms: null,
+    model_count: 0,
+    last_error: null,
+    checked_at: null,
+  };
 }

@@ -46,6 +46,9 @@ export interface RoutedResponse {
   upstreamWaitMs: number;
 }
 
+/** How often {@link Router.settled} looks at the requests it waits for, ms. */
+const SETTLE_POLL_MS = 200;
+
 /** After aborting the requests left at shutdown, how long to wait for them to wind up, ms. */
 const ABORT_GRACE_MS = 1_000;
 
@@ -90,10 +93,32 @@ export class Router {
    */
   constructor(
     private readonly registry: ModelRegistry,
-    private readonly limits: RequestLimits,
+    private limits: RequestLimits,
     private readonly logger?: Logger,
     private readonly observe?: ObserveRequest,
   ) {}
+
+  /** New requests are checked against `limits` (hot reload); requests already routed are not affected. */
+  setLimits(limits: RequestLimits): void {
+    this.limits = limits;
+  }
+
+  /**
+   * Resolves once every request routing owns now is over (requests routed later are not waited for), or
+   * after `timeoutMs`. Used to close the providers a reload replaced when nothing uses them any more.
+   * @returns false when the timeout came first
+   */
+  async settled(timeoutMs: number): Promise<boolean> {
+    const pending = new Set(this.active);
+    if (pending.size === 0) return true;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const scope of pending) if (!this.active.has(scope)) pending.delete(scope);
+      if (pending.size === 0) return true;
+      await sleep(SETTLE_POLL_MS, undefined, { ref: false });
+    }
+    return false;
+  }
 
   /** Requests routing owns right now (routing, queued, or streaming their response). */
   get inFlight(): number {

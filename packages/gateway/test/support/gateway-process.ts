@@ -29,6 +29,8 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 export interface GatewayProcess {
   /** `http://127.0.0.1:PORT`. */
   url: string;
+  /** The switchyard.yaml it serves (rewrite it to test reloads). */
+  configFile: string;
   /** Everything the process printed on stdout and stderr so far. */
   output(): string;
   child: ChildProcess;
@@ -41,17 +43,19 @@ export interface GatewayProcess {
  * `switchyard serve --port 0` on it.
  * @param config YAML text or an object serialized as YAML
  * @param env extra environment variables
+ * @param args extra `serve` arguments (e.g. `--watch-config`)
  * @throws when the process exits or prints no URL within `timeoutMs` (default 30 s)
  */
 export async function startGatewayProcess(
   config: string | object,
   env: Record<string, string> = {},
   timeoutMs = 30_000,
+  args: string[] = [],
 ): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const file = join(dir, 'switchyard.yaml');
   writeFileSync(file, typeof config === 'string' ? config : stringify(config));
-  const child = spawn(process.execPath, [CLI, 'serve', '--config', file, '--port', '0'], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--config', file, '--port', '0', ...args], {
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -83,6 +87,7 @@ export async function startGatewayProcess(
   });
   return {
     url,
+    configFile: file,
     output: () => text,
     child,
     stop: () =>
