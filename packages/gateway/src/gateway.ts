@@ -15,6 +15,7 @@ import { buildServer } from './server.js';
 import { openStore, type Store } from './store/store.js';
 import { createLogger } from './telemetry/logger.js';
 import { GatewayMetrics } from './telemetry/metrics.js';
+import { RequestLog } from './telemetry/request-log.js';
 import { observeRequestMetrics } from './telemetry/request-metrics.js';
 import { KeyDirectory } from './tenancy/key-directory.js';
 
@@ -73,7 +74,8 @@ export async function startGateway(
   registry.startRefreshing();
   const limits = { maxN: config.server.max_n, maxEmbeddingInputs: config.server.max_embedding_inputs };
   const metrics = new GatewayMetrics();
-  const router = new Router(registry, limits, logger, observeRequestMetrics(metrics));
+  const requestLog = new RequestLog();
+  const router = new Router(registry, limits, logger, observeRequestMetrics(metrics, requestLog.record));
   metrics.watch({ registry, router });
   const store = openStore(
     config.store ?? StoreSchema.parse({}),
@@ -95,6 +97,7 @@ export async function startGateway(
     keys: new KeyDirectory(store.tenants),
     ...(masterKey === undefined ? {} : { masterKey }),
     metrics,
+    requestLog,
     config: reloader,
   });
   const host = options.host ?? config.server.host ?? '127.0.0.1';

@@ -12,6 +12,7 @@ import { registerHealthRoutes } from './http/health-routes.js';
 import { type InflightRequests, registerInflightTracking } from './http/inflight.js';
 import { registerMetricsRoute } from './http/metrics-routes.js';
 import { registerMultipartUploads } from './http/multipart-upload.js';
+import { registerRequestLogRoutes } from './http/request-log-routes.js';
 import { registerShutdownGate } from './http/shutdown-gate.js';
 import {
   headerTimeoutOptions,
@@ -31,6 +32,7 @@ import type { ModelRegistry } from './routing/model-registry.js';
 import type { Router } from './routing/router.js';
 import type { Store } from './store/store.js';
 import type { GatewayMetrics } from './telemetry/metrics.js';
+import type { RequestLog } from './telemetry/request-log.js';
 import type { KeyDirectory } from './tenancy/key-directory.js';
 
 /** What the HTTP server needs. */
@@ -47,6 +49,8 @@ export interface ServerDeps {
   masterKey?: string;
   /** Served on `/metrics`; the router records into them. */
   metrics: GatewayMetrics;
+  /** The last finished requests, on `GET /-/requests`. */
+  requestLog?: RequestLog;
   /** The running config: its status on `/health/providers`, reloads on `POST /-/reload`. */
   config?: ConfigControl;
 }
@@ -96,6 +100,7 @@ export function buildServer(deps: ServerDeps): { app: FastifyInstance; inflight:
   const routes = new Map([
     ...registerHealthRoutes(app, deps.registry, deps.config),
     ...(deps.config ? registerConfigRoutes(app, deps.config) : []),
+    ...(deps.requestLog ? registerRequestLogRoutes(app, deps.requestLog) : []),
     ...registerMetricsRoute(app, deps.metrics),
     ...registerOpenAIRoutes(app, { registry: deps.registry, router: deps.router, store: deps.store }),
     ...registerVllmRoutes(app, { router: deps.router }),

@@ -3,6 +3,7 @@ import { modelsCommand } from './models.js';
 import { listCommand, psCommand } from './ollama-listing.js';
 import { reloadCommand } from './reload.js';
 import { serveCommand } from './serve.js';
+import { statusCommand } from './status.js';
 
 /** The `switchyard` command line. */
 const program = new Command('switchyard').description(
@@ -36,5 +37,13 @@ for (const [name, description, action] of [
     .option('--api-key <key>', 'a key of server.api_keys (env SWITCHYARD_API_KEY)')
     .action(action);
 }
+
+program
+  .command('status')
+  .description("print a gateway's providers, deployments, cooldowns and the last minute's rates")
+  .option('--url <url>', 'gateway base URL (env SWITCHYARD_URL, default http://127.0.0.1:4000)')
+  .option('--api-key <key>', 'a key of server.api_keys (env SWITCHYARD_API_KEY)')
+  .option('-w, --watch [seconds]', 'redraw every few seconds (default 2) until interrupted')
+  .action(statusCommand);
 
 await program.parseAsync(process.argv);
