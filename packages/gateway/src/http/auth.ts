@@ -32,7 +32,9 @@ declare module 'fastify' {
  * Requires a key on every route but `/health` and `/` once any key is configured (static keys or a master key),
  * as `Authorization: Bearer <key>` or `x-api-key`: a static key, the master key, or a valid virtual key (also
  * checked when no key is required, so a virtual key's limits always apply). `/admin/*` takes the master key only,
- * and is refused when none is configured. Static keys are compared in constant time on their SHA-256 digests;
+ * and is refused when none is configured. The operator routes under `/-/` (config reload, the request log)
+ * take the master key when one is configured, else a static key (open when no key is configured); never a
+ * virtual key. Static keys are compared in constant time on their SHA-256 digests;
  * no key is ever logged. A refused request's body is read and discarded (up to `bodyLimit` bytes) before the
  * 401 goes out: closing the connection with the body unread would reset it, and a client still sending would
  * see EPIPE instead of the answer.
@@ -53,6 +55,11 @@ export function registerApiKeyAuth(app: FastifyInstance, options: ApiKeyAuthOpti
     const presented = bearer(request.headers.authorization) ?? headerValue(request.headers['x-api-key']);
     const d = presented === undefined ? undefined : digest(presented);
     const isMaster = d !== undefined && masterDigest !== undefined && timingSafeEqual(masterDigest, d);
+    if (path.startsWith(OPERATOR_PREFIX)) {
+      const isStatic = d !== undefined && digests.some((k) => timingSafeEqual(k, d));
+      if (isMaster || (masterDigest === undefined && (isStatic || !required))) return;
+      throw await refusal(request.raw, bodyLimit, operatorRefusal(masterDigest !== undefined, presented));
+    }
     if (path === '/admin' || path.startsWith('/admin/')) {
       if (isMaster) return;
       throw await refusal(request.raw, bodyLimit, adminRefusal(masterDigest !== undefined, presented));
@@ -79,6 +86,20 @@ export function registerApiKeyAuth(app: FastifyInstance, options: ApiKeyAuthOpti
       ),
     );
   });
+}
+
+/** Paths of the operator routes (`/-/reload`, `/-/requests`). */
+const OPERATOR_PREFIX = '/-/';
+
+function operatorRefusal(masterConfigured: boolean, presented: string | undefined): GatewayError {
+  const needed = masterConfigured ? 'the master key' : 'a key of server.api_keys';
+  return new GatewayError(
+    401,
+    presented === undefined
+      ? `Missing key: this operator route needs ${needed}`
+      : `This operator route needs ${needed}`,
+    { code: 'invalid_api_key' },
+  );
 }
 
 function adminRefusal(configured: boolean, presented: string | undefined): GatewayError {
