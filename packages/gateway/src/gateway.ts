@@ -15,8 +15,10 @@ import { buildServer } from './server.js';
 import { openStore, type Store } from './store/store.js';
 import { createLogger } from './telemetry/logger.js';
 import { GatewayMetrics } from './telemetry/metrics.js';
+import { teeObservers } from './telemetry/observer-tee.js';
 import { RequestLog } from './telemetry/request-log.js';
 import { observeRequestMetrics } from './telemetry/request-metrics.js';
+import { startTracing, traceSettings } from './telemetry/tracing.js';
 import { KeyDirectory } from './tenancy/key-directory.js';
 
 /** Where to listen; each falls back to `server.host` / `server.port` from config, then 127.0.0.1:4000. */
@@ -75,7 +77,11 @@ export async function startGateway(
   const limits = { maxN: config.server.max_n, maxEmbeddingInputs: config.server.max_embedding_inputs };
   const metrics = new GatewayMetrics();
   const requestLog = new RequestLog();
-  const router = new Router(registry, limits, logger, observeRequestMetrics(metrics, requestLog.record));
+  const settings = traceSettings(config.telemetry);
+  const tracing = settings ? await startTracing(settings, logger) : undefined;
+  const observeMetrics = observeRequestMetrics(metrics, requestLog.record);
+  const observe = tracing ? teeObservers(observeMetrics, tracing.observe) : observeMetrics;
+  const router = new Router(registry, limits, logger, observe);
   metrics.watch({ registry, router });
   const store = openStore(
     config.store ?? StoreSchema.parse({}),
@@ -132,6 +138,7 @@ export async function startGateway(
       await closing;
       await Promise.all([...reloader.current.values()].map((p) => p.close()));
       await store.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -142,7 +142,10 @@ export class ConfigReloader implements ConfigControl {
     const restartRequired = RESTART_FIELDS.filter(
       (f) => JSON.stringify(this.config.server[f]) !== JSON.stringify(next.server[f]),
     ).map((f) => `server.${f}`);
-    if (JSON.stringify(this.config.store) !== JSON.stringify(next.store)) restartRequired.push('store');
+    for (const section of ['store', 'telemetry'] as const) {
+      if (JSON.stringify(this.config[section]) !== JSON.stringify(next[section]))
+        restartRequired.push(section);
+    }
     this.config = next;
     this.providers = providers;
     this.generation++;

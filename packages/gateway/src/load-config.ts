@@ -82,7 +82,15 @@ export function parseConfig(raw: unknown, dir: string, env: NodeJS.ProcessEnv = 
   });
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   secrets.push(...configuredSecrets({ server: top.data.server, providers }));
-  return { server: top.data.server, providers, models: top.data.models, store: top.data.store, dir, secrets };
+  return {
+    server: top.data.server,
+    providers,
+    models: top.data.models,
+    store: top.data.store,
+    telemetry: top.data.telemetry,
+    dir,
+    secrets,
+  };
 }
 
 function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]): string {

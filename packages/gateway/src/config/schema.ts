@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { deploymentRoutingFields, modelRoutingFields } from './routing-fields.js';
 import { type StoreConfig, StoreSchema } from './store-fields.js';
+import { type TelemetryConfig, TelemetrySchema } from './telemetry-fields.js';
 import { durationMs, sizeBytes } from './units.js';
 
 /** Provider ids and model ids: what may appear as a key under `providers:` (letters, digits, `._-`). */
@@ -68,6 +69,7 @@ export function configSchema(providerTypes: readonly [string, ...string[]]) {
     providers: z.record(providerId, z.looseObject({ type: z.enum(providerTypes) })).default({}),
     models: z.array(ModelSchema).default([]),
     store: StoreSchema.prefault({}),
+    telemetry: TelemetrySchema.prefault({}),
   });
 }
 
@@ -82,6 +84,8 @@ export interface GatewayConfig {
   models: ModelConfig[];
   /** `store:`; absent in configs built by hand, which get the defaults. */
   store?: StoreConfig;
+  /** `telemetry:` (traces); absent: off unless the OTEL_* variables ask for them. */
+  telemetry?: TelemetryConfig;
   /** Directory of the config file; relative paths in provider settings resolve against it. */
   dir: string;
   /**

@@ -60,7 +60,7 @@ export class JsonUpstream {
   post(
     path: string,
     json: unknown,
-    req: Pick<ProviderRequest, 'requestId' | 'timing'> & { signal: AbortSignal },
+    req: Pick<ProviderRequest, 'requestId' | 'timing' | 'traceparent'> & { signal: AbortSignal },
   ): Promise<Dispatcher.ResponseData> {
     return this.postBytes(path, JSON.stringify(json), {}, req);
   }
@@ -73,7 +73,7 @@ export class JsonUpstream {
     path: string,
     body: string | Buffer,
     headers: Record<string, string>,
-    req: Pick<ProviderRequest, 'requestId' | 'timing'> & { signal: AbortSignal },
+    req: Pick<ProviderRequest, 'requestId' | 'timing' | 'traceparent'> & { signal: AbortSignal },
   ): Promise<Dispatcher.ResponseData> {
     const started = performance.now();
     let res: Dispatcher.ResponseData;
@@ -86,6 +86,7 @@ export class JsonUpstream {
           ...this.options.headers,
           'content-type': 'application/json',
           'x-request-id': req.requestId,
+          ...(req.traceparent ? { traceparent: req.traceparent } : {}),
         },
         body,
         signal: req.signal,

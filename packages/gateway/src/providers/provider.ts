@@ -93,6 +93,11 @@ export interface ProviderRequest {
   abort: AbortWatch;
   /** Gateway request id (also sent upstream as `x-request-id`). */
   requestId: string;
+  /**
+   * W3C Trace Context `traceparent` of this attempt (https://www.w3.org/TR/trace-context/), to send upstream
+   * as that header; set only when the gateway traces requests.
+   */
+  traceparent?: string;
   /** Settings of the routed model from config. */
   options: ModelOptions;
   /** Filled in by the provider. */

@@ -15,6 +15,8 @@ import { type Expiry, Watchdog } from './watchdog.js';
  */
 export class Attempt implements AttemptHooks, ScopedAttempt {
   readonly timing = { waitMs: 0 };
+  /** W3C `traceparent` of this attempt's span, sent upstream (set when requests are traced). */
+  readonly traceparent: string | undefined;
   ended = false;
   private readonly abortSwitch = new AbortSwitch();
   private readonly startedAt = performance.now();
@@ -31,7 +33,7 @@ export class Attempt implements AttemptHooks, ScopedAttempt {
     private readonly scope: RequestScope,
   ) {
     scope.attempt = this;
-    scope.observer?.attemptStarted(deployment);
+    this.traceparent = scope.observer?.attemptStarted(deployment);
     const { firstByte, idle } = deployment.timeouts;
     this.watchdog = new Watchdog(this.startedAt, firstByte, idle, scope.deadline, this.expire);
     if (scope.aborted) this.abort(scope.reason);

@@ -16,6 +16,8 @@ export interface ObservedRequest {
   protocol?: NativeProtocol;
   /** The request's body in the canonical (OpenAI) shape. */
   body: Record<string, unknown>;
+  /** The client's W3C `traceparent` header, if any. */
+  traceparent?: string;
 }
 
 /** Why a deployment was taken out of rotation: an upstream 429, or consecutive failures. */
@@ -30,8 +32,11 @@ export type CooldownReason = 'rate_limited' | 'failures';
 export interface RequestObserver {
   /** The model the request resolved to (also each fallback model routing moves to). */
   resolved(served: ServedModel): void;
-  /** An attempt on `deployment` took its slot. */
-  attemptStarted(deployment: Deployment): void;
+  /**
+   * An attempt on `deployment` took its slot.
+   * @returns the W3C `traceparent` to send upstream with this attempt, if any
+   */
+  attemptStarted(deployment: Deployment): string | undefined;
   /**
    * The attempt is over: `err` undefined when its response ended well.
    * @param cooledDown set when this failure took the deployment out of rotation

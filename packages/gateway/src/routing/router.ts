@@ -35,6 +35,8 @@ export interface RouteRequest {
    * see ProviderRequest.clampMaxTokens).
    */
   clampMaxTokens?: boolean;
+  /** The client's W3C `traceparent` header, continued by tracing. */
+  traceparent?: string;
 }
 
 /** A routed answer plus what routing did to get it. */
@@ -137,6 +139,7 @@ export class Router {
       stream: req.stream,
       body: req.body,
       ...(req.native ? { protocol: req.native.protocol } : {}),
+      ...(req.traceparent ? { traceparent: req.traceparent } : {}),
     });
     let primary: ServedModel;
     try {
@@ -346,6 +349,7 @@ export class Router {
         };
         if (req.native) call.native = req.native;
         if (req.clampMaxTokens) call.clampMaxTokens = true;
+        if (attempt.traceparent) call.traceparent = attempt.traceparent;
         const response = await d.provider.handle(call);
         const guarded = await guardResponse(response, attempt);
         tally.waitMs += attempt.timing.waitMs;

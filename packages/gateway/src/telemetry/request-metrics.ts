@@ -34,6 +34,11 @@ const OPERATIONS: Partial<Record<Endpoint, string>> = {
   embeddings: 'embeddings',
 };
 
+/** `gen_ai.operation.name` of an endpoint. */
+export function operationName(endpoint: Endpoint): string {
+  return OPERATIONS[endpoint] ?? endpoint;
+}
+
 /** What a finished request knows; shared with the tracer and the dashboard's request log. */
 export interface FinishedRequest {
   /** The endpoint, or the client protocol an ingress translated (`anthropic`, `openai-responses`, `ollama`). */
@@ -223,9 +228,10 @@ class RequestRecord implements RequestObserver {
     this.served = served;
   }
 
-  attemptStarted(deployment: Deployment): void {
+  attemptStarted(deployment: Deployment): undefined {
     this.deployment = deployment;
     this.attempts++;
+    return undefined;
   }
 
   attemptEnded(deployment: Deployment, err: unknown, cooledDown: CooldownReason | undefined): void {
@@ -274,7 +280,7 @@ class RequestRecord implements RequestObserver {
     const now = performance.now();
     const finished: FinishedRequest = {
       route: this.request.protocol ?? this.request.endpoint,
-      operation: OPERATIONS[this.request.endpoint] ?? this.request.endpoint,
+      operation: operationName(this.request.endpoint),
       requestedModel: this.request.model,
       model: this.primary,
       provider: this.deployment?.provider.id,

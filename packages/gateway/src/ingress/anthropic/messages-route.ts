@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayError } from '../../core/errors.js';
 import { answerFailure } from '../../http/error-handler.js';
 import { writeRouted } from '../../http/respond.js';
+import { traceContext } from '../../http/trace-context.js';
 import { anthropicError } from '../../protocols/anthropic/error-envelope.js';
 import { messagesToChat } from '../../protocols/anthropic/messages-to-chat.js';
 import { AbortSwitch } from '../../providers/abort-switch.js';
@@ -47,6 +48,7 @@ export async function handleMessages(
       client,
       requestId: request.id,
       clampMaxTokens: true,
+      ...traceContext(request),
       native: {
         protocol: 'anthropic',
         path: `/messages${queryOf(request.url)}`,

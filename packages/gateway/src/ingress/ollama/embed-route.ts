@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answerFailure } from '../../http/error-handler.js';
 import { writeRouted } from '../../http/respond.js';
+import { traceContext } from '../../http/trace-context.js';
 import {
   ollamaEmbedAnswer,
   ollamaEmbedToOpenAI,
@@ -49,6 +50,7 @@ export async function handleEmbed(
       stream: false,
       client,
       requestId: request.id,
+      ...traceContext(request),
       native: nativeRequest(request, route === 'embed' ? '/api/embed' : '/api/embeddings'),
     });
     if (routed.response.kind === 'bytes' && routed.response.protocol === 'ollama') {

@@ -11,6 +11,7 @@ import { peekFirst } from '../../core/async-iterables.js';
 import { GatewayError } from '../../core/errors.js';
 import { answerFailure } from '../../http/error-handler.js';
 import { writeRouted } from '../../http/respond.js';
+import { traceContext } from '../../http/trace-context.js';
 import { ollamaChatToOpenAI } from '../../protocols/ollama/chat-to-openai.js';
 import { ollamaGenerateToOpenAI } from '../../protocols/ollama/generate-to-openai.js';
 import {
@@ -87,6 +88,7 @@ export async function handleGeneration(
       stream,
       client,
       requestId: request.id,
+      ...traceContext(request),
       native: nativeRequest(request, kind === 'chat' ? '/api/chat' : '/api/generate'),
     });
     const response = await ollamaResponse(routed.response, kind, model, clock, stream);

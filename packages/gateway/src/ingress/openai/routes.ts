@@ -4,6 +4,7 @@ import { GatewayError } from '../../core/errors.js';
 import { answerFailure } from '../../http/error-handler.js';
 import { chatCompletionBody, completionBody, embeddingBody } from '../../http/request-schemas.js';
 import { writeRouted } from '../../http/respond.js';
+import { traceContext } from '../../http/trace-context.js';
 import { AbortSwitch } from '../../providers/abort-switch.js';
 import type { Endpoint } from '../../providers/provider.js';
 import type { ModelRegistry, ServedModel } from '../../routing/model-registry.js';
@@ -103,6 +104,7 @@ export async function handleInference(
       stream: body.stream === true,
       client,
       requestId: request.id,
+      ...traceContext(request),
     });
     if (recorder) routed.response = await recordChatCompletion(recorder, body, routed.response, request.log);
     request.server.metrics.observeOverhead(endpoint, await writeRouted(res, routed, request));

@@ -12,6 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalidParam } from '../../core/errors.js';
 import { answerFailure } from '../../http/error-handler.js';
 import { writeRouted } from '../../http/respond.js';
+import { traceContext } from '../../http/trace-context.js';
 import { chatToResponse } from '../../protocols/responses/chat-to-response.js';
 import { AbortSwitch } from '../../providers/abort-switch.js';
 import type { ProviderResponse } from '../../providers/provider.js';
@@ -68,6 +69,7 @@ export async function handleCreateResponse(
       stream,
       client,
       requestId: request.id,
+      ...traceContext(request),
       native: {
         protocol: 'openai-responses',
         path: '/responses',

@@ -84,6 +84,7 @@ export class OllamaProvider implements Provider {
       method: 'POST' as const,
       signal: req.abort.signal,
       requestId: req.requestId,
+      ...(req.traceparent ? { traceparent: req.traceparent } : {}),
       timing: req.timing,
     };
     const streamOptions = { model: req.clientModel, includeUsage: includeUsage(body) };
@@ -134,6 +135,7 @@ export class OllamaProvider implements Provider {
       body: { ...native.body, model: req.model },
       signal: req.abort.signal,
       requestId: req.requestId,
+      ...(req.traceparent ? { traceparent: req.traceparent } : {}),
       timing: req.timing,
     });
     return { kind: 'bytes', ...answer, protocol: 'ollama' };

@@ -16,6 +16,8 @@ export interface OllamaCall {
   signal: AbortSignal;
   /** Sent as `x-request-id`. */
   requestId?: string;
+  /** Sent as `traceparent` (W3C Trace Context). */
+  traceparent?: string;
   /** Receives the time spent waiting for Ollama (headers and body reads), in ms. */
   timing?: UpstreamTiming;
 }
@@ -116,7 +118,14 @@ export class OllamaTransport {
   }
 
   private async send(call: OllamaCall): Promise<Dispatcher.ResponseData> {
-    const headers = call.requestId ? { ...this.headers, 'x-request-id': call.requestId } : this.headers;
+    const headers =
+      call.requestId || call.traceparent
+        ? {
+            ...this.headers,
+            ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
+            ...(call.traceparent ? { traceparent: call.traceparent } : {}),
+          }
+        : this.headers;
     let res: Dispatcher.ResponseData;
     try {
       res = await request(this.baseUrl + call.path, {

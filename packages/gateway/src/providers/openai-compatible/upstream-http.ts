@@ -55,6 +55,7 @@ export class UpstreamHttp {
           ...extraHeaders,
           'content-type': contentType,
           'x-request-id': req.requestId,
+          ...(req.traceparent ? { traceparent: req.traceparent } : {}),
         },
         body,
         signal: req.abort.signal,
@@ -78,6 +79,7 @@ export class UpstreamHttp {
     const { origin, path } = target;
     const headers = this.jsonHeaderList.slice();
     headers.push('x-request-id', req.requestId);
+    if (req.traceparent) headers.push('traceparent', req.traceparent);
     return this.send(req, () =>
       callUpstream(this.agent, { origin, path, method: 'POST', headers, body, abort: req.abort }),
     );
