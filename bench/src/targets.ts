@@ -85,6 +85,7 @@ async function startSwitchyard(
   mockPort: number,
   core: number,
   extraArgs: string[],
+  env: Record<string, string> = {},
 ): Promise<Target> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-switchyard-'));
@@ -107,15 +108,21 @@ async function startSwitchyard(
       '',
     ].join('\n'),
   );
-  const proc = startPinned(name, core, process.execPath, [
-    ...extraArgs,
-    join(repoDir, 'packages/gateway/bin/switchyard.js'),
-    'serve',
-    '--config',
-    config,
-    '--port',
-    String(port),
-  ]);
+  const proc = startPinned(
+    name,
+    core,
+    process.execPath,
+    [
+      ...extraArgs,
+      join(repoDir, 'packages/gateway/bin/switchyard.js'),
+      'serve',
+      '--config',
+      config,
+      '--port',
+      String(port),
+    ],
+    env,
+  );
   await waitForPort(proc, port);
   return managedTarget(name, port, proc, AUTH, () => rmSync(dir, { recursive: true, force: true }));
 }
@@ -157,6 +164,8 @@ export interface StartOptions {
   switchyardNodeArgs?: string[];
   /** Checkout (built) whose gateway runs as `switchyard-base`. */
   baseRepo?: string;
+  /** Extra environment of the Switchyard process (e.g. `OTEL_EXPORTER_OTLP_ENDPOINT`). */
+  switchyardEnv?: Record<string, string>;
 }
 
 /**
@@ -181,6 +190,7 @@ export async function startTarget(name: TargetName, options: StartOptions): Prom
         options.mockPort,
         options.core,
         options.switchyardNodeArgs ?? [],
+        options.switchyardEnv,
       );
     case 'switchyard-base':
       if (options.baseRepo === undefined) throw new Error('target switchyard-base needs --base <checkout>');
@@ -190,6 +200,7 @@ export async function startTarget(name: TargetName, options: StartOptions): Prom
         options.mockPort,
         options.core,
         options.switchyardNodeArgs ?? [],
+        options.switchyardEnv,
       );
     case 'portkey':
       return startPortkey(options.mockPort, options.core);
