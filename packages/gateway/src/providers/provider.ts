@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { GatewayError } from '../core/errors.js';
 import type { ModelFacts } from '../core/model-facts.js';
 import type { AbortWatch } from './abort-switch.js';
+import type { ModelStore } from './model-store.js';
 
 /**
  * Gateway endpoints a request can target. The vLLM extras are vLLM docs, OpenAI-Compatible Server:
@@ -196,6 +197,8 @@ export interface Provider {
   readonly clampsMaxTokens?: boolean;
   /** Upstream model names whose weights are in memory now, for providers that load them (`embedded`). */
   readonly loadedModels?: readonly string[];
+  /** Where models can be pulled, copied, created and deleted, for providers that keep files (`embedded`). */
+  readonly modelStore?: ModelStore;
 }
 
 /**

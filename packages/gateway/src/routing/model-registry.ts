@@ -191,6 +191,15 @@ export class ModelRegistry {
     });
   }
 
+  /**
+   * Re-lists one provider's models now and rebuilds the table (after a pull, copy, create or delete changed
+   * them). Never throws; an unknown id does nothing.
+   */
+  async refreshProvider(providerId: string): Promise<void> {
+    const provider = this.providers.get(providerId);
+    if (provider) await this.refresh(provider);
+  }
+
   private async refresh(provider: Provider): Promise<void> {
     await this.check(provider);
     if (this.providerMap.get(provider.id) === provider) this.rebuild();

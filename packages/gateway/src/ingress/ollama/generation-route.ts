@@ -28,6 +28,7 @@ import { WholeBody } from '../../routing/guarded-response.js';
 import type { ModelRegistry } from '../../routing/model-registry.js';
 import type { Router } from '../../routing/router.js';
 import { servedModel } from './listed-models.js';
+import { withModelDefaults } from './model-defaults.js';
 import { nativeRequest, servedNatively } from './native-request.js';
 import { wholeJson } from './whole-json.js';
 
@@ -59,16 +60,17 @@ export async function handleGeneration(
   kind: OllamaAnswerKind,
 ): Promise<void> {
   const clock: AnswerClock = { startedAt: performance.now(), now: () => performance.now() };
-  const body = request.body as Record<string, unknown>;
-  const model = body.model as string;
-  const stream = body.stream !== false;
+  const asked = request.body as Record<string, unknown>;
+  const model = asked.model as string;
+  const stream = asked.stream !== false;
   const native = servedNatively(deps.registry, model);
-  if (!native && nothingToGenerate(kind, body)) {
+  if (!native && nothingToGenerate(kind, asked)) {
     servedModel(deps.registry, model);
     const answer = loadAnswer(kind, model);
     reply.type(stream ? NDJSON_CONTENT_TYPE : 'application/json');
     return reply.send(stream ? `${JSON.stringify(answer)}\n` : answer);
   }
+  const body = native ? asked : await withModelDefaults(deps.registry, kind, asked);
   const canonical = native
     ? { endpoint: ENDPOINTS[kind], body: { model, stream } }
     : kind === 'chat'

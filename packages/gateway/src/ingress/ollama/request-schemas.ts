@@ -103,3 +103,49 @@ export const embeddingsBody = {
     keep_alive: keepAlive,
   },
 } as const;
+
+/** `POST /api/pull` (Ollama API docs, Pull a Model): `model`, or the older `name` that ollama-js sends. */
+export const pullBody = {
+  type: 'object',
+  properties: {
+    model: { type: 'string', minLength: 1 },
+    name: { type: 'string', minLength: 1 },
+    insecure: { type: 'boolean' },
+    stream: { type: 'boolean' },
+  },
+} as const;
+
+/** `DELETE /api/delete` (Ollama API docs, Delete a Model). */
+export const deleteBody = {
+  type: 'object',
+  properties: { model: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 } },
+} as const;
+
+/** `POST /api/copy` (Ollama API docs, Copy a Model). */
+export const copyBody = {
+  type: 'object',
+  required: ['source', 'destination'],
+  properties: {
+    source: { type: 'string', minLength: 1 },
+    destination: { type: 'string', minLength: 1 },
+  },
+} as const;
+
+/** `POST /api/create` (Ollama API docs, Create a Model). */
+export const createBody = {
+  type: 'object',
+  properties: {
+    model: { type: 'string', minLength: 1 },
+    name: { type: 'string', minLength: 1 },
+    from: { type: 'string', minLength: 1 },
+    files: { type: 'object', additionalProperties: { type: 'string' } },
+    adapters: { type: 'object', additionalProperties: { type: 'string' } },
+    template: { type: 'string' },
+    license: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+    system: { type: 'string' },
+    parameters: { type: 'object' },
+    messages: { type: 'array', items: { type: 'object' } },
+    quantize: { type: 'string' },
+    stream: { type: 'boolean' },
+  },
+} as const;

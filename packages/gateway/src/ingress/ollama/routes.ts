@@ -5,6 +5,7 @@ import { handleEmbed } from './embed-route.js';
 import { renderOllamaError } from './error-rendering.js';
 import { handleGeneration } from './generation-route.js';
 import { registerOllamaListingRoutes } from './listing-routes.js';
+import { registerOllamaModelRoutes } from './model-routes.js';
 import { chatBody, embedBody, embeddingsBody, generateBody } from './request-schemas.js';
 
 /** Dependencies of the Ollama routes. */
@@ -17,7 +18,7 @@ export interface OllamaRouteDeps {
  * Registers Ollama's native API as an ingress (Ollama API docs:
  * https://github.com/ollama/ollama/blob/main/docs/api.md): the probe and listing routes (listing-routes.ts),
  * `POST /api/chat` and `POST /api/generate` (generation-route.ts), `POST /api/embed` and `/api/embeddings`
- * (embed-route.ts). Every error on them is written in Ollama's
+ * (embed-route.ts), and model management: pull, delete, copy, blobs, create (model-routes.ts). Every error on them is written in Ollama's
  * `{"error": "..."}` envelope.
  * @returns the registered paths with their methods (for 405 answers)
  */
@@ -37,6 +38,7 @@ export function registerOllamaRoutes(app: FastifyInstance, deps: OllamaRouteDeps
   );
   return new Map([
     ...registerOllamaListingRoutes(app, deps.registry),
+    ...registerOllamaModelRoutes(app, deps.registry),
     ['/api/chat', ['POST']],
     ['/api/generate', ['POST']],
     ['/api/embed', ['POST']],

@@ -27,6 +27,11 @@ export const EmbeddedConfigSchema = z
     models_dir: z.string().min(1).optional(),
     models: z.array(EmbeddedModelSchema).default([]),
     /**
+     * Base URL that `POST /api/pull` looks names up under: `<pull_registry>/<name>.gguf`, its sha256 in
+     * `<name>.gguf.sha256` beside it (or the `Repr-Digest` / `X-Linked-Etag` header). Pulls by URL need none.
+     */
+    pull_registry: z.url({ protocol: /^https?$/ }).optional(),
+    /**
      * Context length per sequence, in tokens. Default: the length the model was trained with
      * (GGUF `<arch>.context_length`). A prompt must be shorter than this.
      */

@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { GatewayError, UpstreamError } from '../../core/errors.js';
 import type { ModelFacts } from '../../core/model-facts.js';
 import type { ProviderDefinition } from '../definition.js';
+import type { ModelStore } from '../model-store.js';
 import { ParamPolicy } from '../param-policy.js';
 import {
   type Capability,
@@ -22,6 +24,7 @@ import { createEmbeddings } from './embeddings.js';
 import { ModelEngine } from './engine.js';
 import { readModelFacts } from './model-facts.js';
 import { type ModelFile, readModelFileInfo, resolveModelFiles } from './model-files.js';
+import { EmbeddedModelStore } from './model-store.js';
 import { poolingRequest } from './pooling.js';
 import { llamaRuntime } from './runtime.js';
 import { detokenizeRequest, tokenizeRequest } from './tokenize.js';
@@ -55,6 +58,8 @@ export class EmbeddedProvider implements Provider {
   readonly discover: boolean;
   /** Counts the prompt with the model's tokenizer and clamps `max_tokens` to the room left (chat.ts). */
   readonly clampsMaxTokens = true;
+  /** The writable `models_dir` (pull, delete, copy, create), when one is configured. */
+  readonly modelStore?: ModelStore;
   private readonly engines = new Map<string, Promise<ModelEngine>>();
   private closed = false;
 
@@ -65,6 +70,22 @@ export class EmbeddedProvider implements Provider {
     private readonly logger: Logger,
   ) {
     this.discover = config.discover ?? true;
+    if (config.models_dir) {
+      this.modelStore = new EmbeddedModelStore(resolve(configDir, config.models_dir), config.pull_registry, {
+        unload: (id) => this.unload(id),
+        modelPath: async (id) =>
+          (await resolveModelFiles(this.config, this.configDir)).find((f) => f.id === id)?.path,
+        configured: (id) => this.config.models.some((m) => m.id === id),
+      });
+    }
+  }
+
+  /** Frees model `id`'s weights if they are loaded; its next request loads the file again. */
+  async unload(id: string): Promise<void> {
+    const engine = this.engines.get(id);
+    if (!engine) return;
+    this.engines.delete(id);
+    await (await engine.catch(() => undefined))?.close();
   }
 
   /** Ids of the models whose weights are loaded (or loading) in this process. */

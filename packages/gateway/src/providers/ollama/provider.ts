@@ -4,6 +4,7 @@ import { connectTimeoutMs, DEFAULT_TIMEOUTS } from '../../config/timeouts.js';
 import { includeUsage } from '../../protocols/openai/chat-request.js';
 import { applyUnsupportedParams, droppedParamsHeader } from '../../protocols/openai/unsupported-params.js';
 import type { ProviderDefinition } from '../definition.js';
+import type { ModelStore } from '../model-store.js';
 import {
   type DiscoveredModel,
   type Provider,
@@ -16,6 +17,7 @@ import { OLLAMA_ROUTES, type OllamaEndpoint, unsupportedFields } from './capabil
 import { type OllamaConfig, OllamaConfigSchema } from './config.js';
 import { OllamaDiscovery } from './discovery.js';
 import { embeddingList } from './embeddings.js';
+import { OllamaModelStore } from './model-store.js';
 import { chatRequest, embedRequest, generateRequest, type OllamaRequestInput } from './request.js';
 import { chatCompletion, textCompletion } from './response.js';
 import { chatChunks, completionChunks } from './stream.js';
@@ -35,6 +37,8 @@ export class OllamaProvider implements Provider {
   readonly discover: boolean;
   private readonly agent: Agent;
   private readonly transport: OllamaTransport;
+  /** The Ollama server's own pull, delete, copy, blob and create routes. */
+  readonly modelStore: ModelStore;
   private readonly discovery: OllamaDiscovery;
   private readonly versionGate: OllamaVersionGate;
 
@@ -55,6 +59,7 @@ export class OllamaProvider implements Provider {
       this.agent,
     );
     this.discovery = new OllamaDiscovery(this.transport);
+    this.modelStore = new OllamaModelStore(this.transport);
     this.versionGate = new OllamaVersionGate(this.transport);
   }
 

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
 import { type Agent, type Dispatcher, request } from 'undici';
 import { GatewayError } from '../../core/errors.js';
 import { transportError } from '../openai-compatible/upstream-errors.js';
@@ -8,11 +9,13 @@ import { ndjsonValues } from './ndjson.js';
 
 /** One call to the Ollama server. */
 export interface OllamaCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE' | 'HEAD';
   /** Route below the server root, e.g. `/api/chat`. */
   path: string;
-  /** JSON body for POST. */
+  /** JSON body for POST and DELETE. */
   body?: unknown;
+  /** Bytes sent as they are instead of a JSON body (a blob upload). */
+  stream?: AsyncIterable<Uint8Array>;
   signal: AbortSignal;
   /** Sent as `x-request-id`. */
   requestId?: string;
@@ -133,12 +136,27 @@ export class OllamaTransport {
         dispatcher: this.agent,
         headers,
         signal: call.signal,
-        ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+        ...(call.stream !== undefined
+          ? { body: Readable.from(call.stream) }
+          : call.body === undefined
+            ? {}
+            : { body: JSON.stringify(call.body) }),
       });
     } catch (err) {
       throw transportError(err, this.providerId, call.signal);
     }
     if (res.statusCode >= 400) throw await ollamaStatusError(res.statusCode, res.headers, res.body);
     return res;
+  }
+
+  /**
+   * Sends a call whose answer has no body the caller needs (delete, copy, blob upload and check).
+   * @returns the upstream's status
+   * @throws UpstreamError for transport failures and HTTP errors (Ollama's message and status)
+   */
+  async status(call: OllamaCall): Promise<number> {
+    const res = await this.send(call);
+    await res.body.dump();
+    return res.statusCode;
   }
 }

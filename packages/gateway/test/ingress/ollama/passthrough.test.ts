@@ -37,6 +37,17 @@ beforeAll(async () => {
     },
     'POST /api/embed': { fixture: 'ollama/embed.json' },
     'POST /api/embeddings': { json: { embedding: [0.5, -0.25] } },
+    'POST /api/pull': {
+      fixture: 'ollama/pull-progress.ndjson',
+      headers: { 'content-type': 'application/x-ndjson' },
+    },
+    'DELETE /api/delete': { text: '' },
+    'POST /api/copy': { text: '' },
+    'HEAD /api/blobs/sha256:29fdb92e57cf082e': { status: 404, text: '' },
+    'POST /api/create': {
+      text: '{"status":"using existing layer sha256:dde5aa3fc5ff"}\n{"status":"writing manifest"}\n{"status":"success"}\n',
+      headers: { 'content-type': 'application/x-ndjson' },
+    },
   });
   gateway = await startGatewayProcess({
     server: { log_level: 'silent' },
@@ -121,5 +132,46 @@ describe('passthrough to an ollama provider', () => {
     const legacy = await ollama.embeddings({ model: 'my-llama', prompt: 'a' });
     expect(legacy).toEqual({ embedding: [0.5, -0.25] });
     expect(last().path).toBe('/api/embeddings');
+  });
+});
+
+describe('model management passed on to an ollama provider', () => {
+  const lastAt = (path: string) => upstream.requests.filter((r) => r.path === path).at(-1)!;
+
+  it("pull, copy, delete and create go to the same routes upstream with the upstream names, and Ollama's lines come back", async () => {
+    const lines = [];
+    for await (const line of await ollama.pull({ model: 'my-llama', stream: true })) lines.push(line);
+    expect(lines).toEqual(
+      fixture('pull-progress.ndjson')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    );
+    expect(lastAt('/api/pull').json).toEqual({ model: 'llama3.2', stream: true });
+
+    await ollama.copy({ source: 'my-llama', destination: 'llama-backup' });
+    expect(lastAt('/api/copy').json).toEqual({ source: 'llama3.2', destination: 'llama-backup' });
+
+    await ollama.delete({ model: 'my-llama' });
+    expect(lastAt('/api/delete').method).toBe('DELETE');
+    expect(lastAt('/api/delete').json).toEqual({ model: 'llama3.2' });
+
+    const created = await ollama.create({
+      model: 'mario',
+      from: 'my-llama',
+      system: 'You are Mario.',
+      stream: false,
+    });
+    expect(created).toEqual({ status: 'success' });
+    expect(lastAt('/api/create').json).toEqual({
+      model: 'mario',
+      from: 'llama3.2',
+      system: 'You are Mario.',
+      stream: true,
+    });
+
+    const blob = await fetch(`${gateway.url}/api/blobs/sha256:29fdb92e57cf082e`, { method: 'HEAD' });
+    expect(blob.status).toBe(404);
+    expect(lastAt('/api/blobs/sha256:29fdb92e57cf082e').method).toBe('HEAD');
   });
 });
