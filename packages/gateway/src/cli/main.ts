@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { modelsCommand } from './models.js';
 import { listCommand, psCommand } from './ollama-listing.js';
+import { pullCommand } from './pull.js';
 import { reloadCommand } from './reload.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
@@ -45,5 +46,16 @@ program
   .option('--api-key <key>', 'a key of server.api_keys (env SWITCHYARD_API_KEY)')
   .option('-w, --watch [seconds]', 'redraw every few seconds (default 2) until interrupted')
   .action(statusCommand);
+
+program
+  .command('pull')
+  .description(
+    'pull a GGUF model into a gateway, as `ollama pull` does (POST /api/pull), with a progress bar',
+  )
+  .argument('<model>', "an http(s) URL of a GGUF file, or a name of the embedded provider's pull_registry")
+  .option('--url <url>', 'gateway base URL (env SWITCHYARD_URL, default http://127.0.0.1:4000)')
+  .option('--api-key <key>', 'a key of server.api_keys (env SWITCHYARD_API_KEY)')
+  .option('--retries <n>', 'times an interrupted download is resumed', '3')
+  .action(pullCommand);
 
 await program.parseAsync(process.argv);
