@@ -8,10 +8,10 @@ import {
   type TimeoutsConfig,
 } from '../config/timeouts.js';
 import { UpstreamError } from '../core/errors.js';
+import { upstreamAgent } from '../upstream/agent.js';
 import { decodeSse, SseDecodeError } from '../upstream/sse-decode.js';
 import { parseRetryAfter, transportError } from './openai-compatible/upstream-errors.js';
 import type { ProviderRequest } from './provider.js';
-import { upstreamAgent } from './upstream-agent.js';
 
 /** Turns a non-2xx upstream response into the client-facing error (provider-specific error bodies). */
 export type StatusErrorMapper = (
@@ -40,7 +40,7 @@ export interface JsonUpstreamOptions {
 }
 
 /**
- * A keep-alive JSON client for one translated upstream (undici Agent from upstream-agent.ts).
+ * A keep-alive JSON client for one translated upstream (undici Agent from upstream/agent.ts).
  * Transport failures become 502/504 {@link UpstreamError}s (providers/openai-compatible/upstream-errors.ts);
  * non-2xx answers go through the provider's own `statusError` mapper.
  */

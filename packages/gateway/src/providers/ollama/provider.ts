@@ -3,6 +3,7 @@ import type { Agent } from 'undici';
 import { connectTimeoutMs, DEFAULT_TIMEOUTS } from '../../config/timeouts.js';
 import { includeUsage } from '../../protocols/openai/chat-request.js';
 import { applyUnsupportedParams, droppedParamsHeader } from '../../protocols/openai/unsupported-params.js';
+import { upstreamAgent } from '../../upstream/agent.js';
 import type { ProviderDefinition } from '../definition.js';
 import type { ModelStore } from '../model-store.js';
 import {
@@ -12,7 +13,6 @@ import {
   type ProviderResponse,
   unsupportedEndpoint,
 } from '../provider.js';
-import { upstreamAgent } from '../upstream-agent.js';
 import { OLLAMA_ROUTES, type OllamaEndpoint, unsupportedFields } from './capabilities.js';
 import { type OllamaConfig, OllamaConfigSchema } from './config.js';
 import { OllamaDiscovery } from './discovery.js';

@@ -1,5 +1,6 @@
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { connectTimeoutMs, DEFAULT_TIMEOUTS } from '../../config/timeouts.js';
+import { upstreamAgent } from '../../upstream/agent.js';
 import type { ProviderDefinition } from '../definition.js';
 import {
   type DiscoveredModel,
@@ -75,12 +76,11 @@ export class OpenAICompatibleProvider implements Provider {
     const timeoutMs = config.timeout ?? DEFAULT_TIMEOUTS.total;
     const headers: Record<string, string> = { ...config.headers };
     if (config.api_key) headers.authorization = `Bearer ${config.api_key}`;
-    this.agent = new Agent({
-      connections: config.max_connections,
-      keepAliveTimeout: 30_000,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connect: { rejectUnauthorized: config.tls_verify, timeout: connectTimeoutMs(config) },
+    this.agent = upstreamAgent({
+      maxConnections: config.max_connections,
+      timeoutMs,
+      connectTimeoutMs: connectTimeoutMs(config),
+      tlsVerify: config.tls_verify,
     });
     this.http = new UpstreamHttp(id, this.agent, headers);
     this.llamacpp =

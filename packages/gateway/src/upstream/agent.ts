@@ -16,7 +16,9 @@ export interface UpstreamAgentOptions {
 }
 
 /**
- * The keep-alive undici connection pool a translating provider sends its upstream requests through.
+ * The keep-alive undici connection pool every provider sends its upstream HTTP requests through (OpenAI-compatible,
+ * Anthropic, Gemini, Ollama): one place where `max_connections`, `timeouts.connect`, the header/body timeout and
+ * `tls_verify` take effect.
  * @returns an Agent the caller closes with the provider
  */
 export function upstreamAgent(options: UpstreamAgentOptions): Agent {
