@@ -1,7 +1,7 @@
 /**
  * Holds a provider response back until its first byte so that anything failing before then can still be
- * retried: streams (`chunks`, and `bytes` in `text/event-stream`) are returned once their first chunk
- * arrived; other `bytes` bodies (non-streaming JSON) are read whole, so a connection that breaks mid-body
+ * retried: streams (`chunks`, and `bytes` in `text/event-stream` or Ollama's `application/x-ndjson`) are
+ * returned once their first chunk arrived, then passed on chunk by chunk; other `bytes` bodies (non-streaming JSON) are read whole, so a connection that breaks mid-body
  * is retried too. The returned body reports every chunk and its end to the attempt (timeouts, slot
  * release, outcome).
  */
@@ -25,6 +25,20 @@ export interface AttemptHooks {
   end(err?: unknown): void;
 }
 
+/**
+ * Content types of streamed `bytes` bodies: SSE, and NDJSON (Ollama's streamed answers, Ollama API docs,
+ * Streaming responses: https://github.com/ollama/ollama/blob/main/docs/api.md#streaming-responses).
+ */
+const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson'];
+
+function isEventStream(contentType: string): boolean {
+  return contentType.startsWith('text/event-stream');
+}
+
+function isStream(contentType: string): boolean {
+  return isEventStream(contentType) || NDJSON_TYPES.some((type) => contentType.startsWith(type));
+}
+
 /** SSE field prefixes a valid event stream may start with (WHATWG HTML §9.2.6). */
 const SSE_STARTS = ['data:', 'event:', 'id:', 'retry:', ':'];
 
@@ -45,7 +59,7 @@ export async function guardResponse(
     hooks.end();
     return response;
   }
-  if (response.kind === 'bytes' && !response.contentType.startsWith('text/event-stream')) {
+  if (response.kind === 'bytes' && !isStream(response.contentType)) {
     const body = await readWhole(response.body, hooks);
     hooks.data?.(body);
     hooks.end();
@@ -79,7 +93,11 @@ export async function guardResponse(
       failure: 'protocol',
     });
   }
-  if (response.kind === 'bytes' && !looksLikeSse(first.value as Uint8Array)) {
+  if (
+    response.kind === 'bytes' &&
+    isEventStream(response.contentType) &&
+    !looksLikeSse(first.value as Uint8Array)
+  ) {
     await iterator.return?.();
     throw new UpstreamError(502, 'upstream sent a response that is not a valid event stream', {
       failure: 'protocol',

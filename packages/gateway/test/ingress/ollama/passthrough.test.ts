@@ -24,13 +24,19 @@ beforeAll(async () => {
   upstream = await startFakeUpstream({
     'GET /api/tags': { fixture: 'ollama/tags.json' },
     'POST /api/chat': (req) =>
-      (req.json as Any).stream === false
-        ? { fixture: 'ollama/chat-text.json' }
-        : {
+      (req.json as Any).model === 'stalls'
+        ? {
             fixture: 'ollama/chat-text.ndjson',
             headers: { 'content-type': 'application/x-ndjson' },
-            byteByByte: true,
-          },
+            stallAfterLines: 1,
+          }
+        : (req.json as Any).stream === false
+          ? { fixture: 'ollama/chat-text.json' }
+          : {
+              fixture: 'ollama/chat-text.ndjson',
+              headers: { 'content-type': 'application/x-ndjson' },
+              byteByByte: true,
+            },
     'POST /api/generate': {
       fixture: 'ollama/generate-text.ndjson',
       headers: { 'content-type': 'application/x-ndjson' },
@@ -52,7 +58,10 @@ beforeAll(async () => {
   gateway = await startGatewayProcess({
     server: { log_level: 'silent' },
     providers: { local: { type: 'ollama', base_url: upstream.url, discover: false } },
-    models: [{ id: 'my-llama', deployments: [{ provider: 'local', model: 'llama3.2' }] }],
+    models: [
+      { id: 'my-llama', deployments: [{ provider: 'local', model: 'llama3.2' }] },
+      { id: 'stalling', deployments: [{ provider: 'local', model: 'stalls' }] },
+    ],
   });
   ollama = new Ollama({ host: gateway.url });
 });
@@ -80,6 +89,19 @@ describe('passthrough to an ollama provider', () => {
     expect(await res.text()).toBe(fixture('chat-text.ndjson'));
     expect(last().path).toBe('/api/chat');
     expect(last().json).toEqual({ ...request, model: 'llama3.2' });
+  });
+
+  it('pipes NDJSON line by line: the first line arrives while the upstream has not finished', async () => {
+    const stream = await ollama.chat({
+      model: 'stalling',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+    });
+    const first = await stream[Symbol.asyncIterator]().next();
+    const [documented] = fixture('chat-text.ndjson').split('\n');
+    expect(first.value).toEqual(JSON.parse(documented!));
+    expect(upstream.openResponses()).toBeGreaterThan(0);
+    stream.abort();
   });
 
   it('ollama-js reads the piped stream and the whole answer', async () => {
